@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The emulated TDX platform (CONFIG_INTEL_TDX_HOST_EMULATION): a software
+ * model of the TDX module behind the SEAMCALL boundary, for tests only.
+ */
+#ifndef _X86_VIRT_TDX_EMUL_H
+#define _X86_VIRT_TDX_EMUL_H
+
+#include <linux/cpumask.h>
+#include <linux/fault-inject.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <asm/tdx.h>
+#include "tdx.h"
+
+#ifdef CONFIG_INTEL_TDX_HOST_EMULATION
+/* The module's global state, in the order the ABI walks through it. */
+enum tdx_emul_state {
+	TDX_EMUL_NONE,		/* before TDH.SYS.INIT */
+	TDX_EMUL_SYSINIT_DONE,	/* TDH.SYS.INIT done, LP.INIT accepted */
+};
+
+/*
+ * One emulated TDX module. The platform has one, behind seamcall(); KUnit
+ * tests make their own.
+ *
+ * @lock serializes SEAMCALLs on the model, as the real module's global
+ * lock does; it is a raw spinlock because SEAMCALLs are issued with IRQs
+ * off (CPU hotplug, KVM's hardware enabling). It protects @state and
+ * @lp_init_done. The rest is set before the model is used.
+ */
+struct tdx_emul {
+	raw_spinlock_t lock;
+	enum tdx_emul_state state;
+	cpumask_t lp_init_done;		/* LPs that did TDH.SYS.LP.INIT */
+
+	u16 nr_pkgs;			/* platform metadata: packages */
+	u32 pkg_fms;			/* platform metadata: CPUID(1).EAX */
+
+	/*
+	 * Fault injection: while @fail says so, a SEAMCALL of leaf
+	 * @fail_leaf (any leaf if it is U64_MAX) returns @fail_status
+	 * without reaching the model.
+	 */
+	struct fault_attr fail;
+	u64 fail_leaf;
+	u64 fail_status;
+};
+
+bool tdx_emul_active(void);
+int __init tdx_emul_keyid_partitioning(u64 *msr);
+struct tdx_emul *tdx_emul_platform(void);
+void tdx_emul_model_init(struct tdx_emul *emul, u16 nr_pkgs, u32 pkg_fms);
+u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu, u64 fn,
+		      struct tdx_module_args *args);
+#else
+static inline bool tdx_emul_active(void)
+{
+	return false;
+}
+
+static inline int tdx_emul_keyid_partitioning(u64 *msr)
+{
+	return -ENODEV;
+}
+
+static inline struct tdx_emul *tdx_emul_platform(void)
+{
+	return NULL;
+}
+
+static inline u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu,
+				    u64 fn, struct tdx_module_args *args)
+{
+	return TDX_SEAMCALL_UD;
+}
+#endif
+
+#endif /* _X86_VIRT_TDX_EMUL_H */

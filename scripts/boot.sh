@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test kernel once in QEMU and grade what happened.
+#
+#   boot.sh absent|emulated [--show]
+#
+# absent: a machine without TDX; emulated: booted with tdx_emulate. The
+# serial log is kept in build/logs/boot-<mode>.log. Results (one line per
+# test: PASS/FAIL/SKIP) are appended to $RESULTS; --show prints the kernel's
+# TDX lines and the status block for `make run`.
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:?usage: boot.sh absent|emulated [--show]}
+show=${2:-}
+RESULTS=${RESULTS:-$BUILD/results.txt}
+logs=$BUILD/logs
+log=$logs/boot-$mode.log
+mkdir -p "$logs"
+
+result() { # result PASS|FAIL|SKIP name...
+	local r=$1
+	shift
+	echo "$r: $*" >>"$RESULTS"
+	[ "$r" = PASS ] || echo "  $r: $*"
+}
+
+append="console=ttyS0 log_buf_len=8M memhp_default_state=online panic=-1"
+if [ "$mode" = emulated ]; then
+	append="$append tdx_emulate"
+else
+	append="$append kunit.filter_glob=none"
+fi
+
+start=$(date +%s)
+note "booting the test kernel in QEMU (TDX $mode), log: ${log#$TOP/}"
+rc=0
+"$TOP/scripts/qemu.py" --kernel "$OBJ/arch/x86/boot/bzImage" \
+	--initrd "$BUILD/initramfs.cpio.gz" --append "$append" \
+	--log "$log" --timeout "${BOOT_TIMEOUT:-1200}" --quiet || rc=$?
+note "QEMU (TDX $mode) exited with $rc after $(since "$start")s"
+
+# section <name>: the lines between "@@@ BEGIN name" and "@@@ END name".
+section() {
+	awk -v s="$1" '$0 == "@@@ END " s {p=0} p {print} $0 == "@@@ BEGIN " s {p=1}' "$log"
+}
+
+if ! grep -qx '@@@ DONE' "$log"; then
+	result FAIL "boot $mode: the test run did not complete (exit $rc, see ${log#$TOP/})"
+else
+	result PASS "boot $mode: the test run completed"
+fi
+
+# kselftest results: the harness's own lines, prefixed "# " by the runner.
+# A skipped test's line has no name: take it from the harness's RUN line.
+section kselftest | awk '
+	/^# #  RUN / { name = $4 }
+	/^# not ok [0-9]+ / { print "FAIL " name; next }
+	/^# ok [0-9]+ .*# SKIP / { sub(/^.*# SKIP /, ""); print "SKIP " name ": " $0; next }
+	/^# ok [0-9]+ / { print "PASS " name }' |
+while read -r verdict name; do
+	result "$verdict" "kselftest ($mode): $name"
+done
+section kselftest | grep -q '^ok 1 selftests: tdx: tdx_host_test' ||
+	result FAIL "kselftest ($mode): tdx_host_test did not pass as a whole"
+
+section system | grep -E '^(not )?ok [0-9]+ ' | while read -r line; do
+	name=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ //')
+	case "$line" in
+	"not ok"*) result FAIL "system ($mode): $name" ;;
+	*) result PASS "system ($mode): $name" ;;
+	esac
+done
+
+# KUnit runs at boot of the emulated kernel (the other boot filters every
+# suite out, so that it is a kernel without TDX); its KTAP is in the log.
+section dmesg >"$logs/dmesg-$mode.log"
+if [ "$mode" = emulated ]; then
+	kunit_out=$logs/kunit-$mode.txt
+	python3 "$TREE/tools/testing/kunit/kunit.py" parse --json="$logs/kunit-$mode.json" \
+		"$logs/dmesg-$mode.log" >"$kunit_out" 2>&1 || true
+	if grep -qE 'Ran [1-9][0-9]* tests?' "$kunit_out"; then
+		"$TOP/scripts/kunit-results.py" "$logs/kunit-$mode.json" | tee -a "$RESULTS" |
+			grep -v '^PASS' | sed 's/^/  /' || true
+	else
+		result FAIL "kunit: no KUnit results in the kernel log (${kunit_out#$TOP/})"
+	fi
+fi
+
+leaks=$(section kmemleak)
+if [ -n "$leaks" ]; then
+	result FAIL "boot $mode: kmemleak reports leaks (see ${log#$TOP/})"
+else
+	result PASS "boot $mode: kmemleak clean"
+fi
+
+reports=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection fault|UBSAN:|INFO: task .* blocked|unreferenced object' \
+	"$log" || true)
+if [ -n "$reports" ]; then
+	result FAIL "boot $mode: kernel reports (lockdep/KASAN/WARN/BUG): $(echo "$reports" | head -1)"
+else
+	result PASS "boot $mode: no lockdep, KASAN, WARN or BUG report"
+fi
+
+if [ "$show" = --show ]; then
+	echo
+	echo "--- kernel TDX lines (TDX $mode) ---"
+	grep -E 'virt/tdx|tdx_emul' "$logs/dmesg-$mode.log" | sed 's/^\[[ 0-9.]*\] //' || echo "(none)"
+	echo "--- status (TDX $mode) ---"
+	section status
+	echo
+fi

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot the test kernel in QEMU (TCG) and keep its serial log.
+
+The guest's console (ttyS0) is written to --log as it arrives. A second
+serial port (ttyS1 in the guest) carries requests from the tests to the QEMU
+monitor: the guest writes one line "QMP <json command>", this script sends
+it to QEMU's QMP socket and writes back one line, "OK <json return>" or
+"ERR <json error>". That is how the system tests hot-add memory and CPUs.
+
+QEMU is killed after --timeout seconds; the log is kept either way.
+Exit status: QEMU's, or 124 on timeout.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+def qemu_command(args, rundir):
+    cmd = [
+        "qemu-system-x86_64",
+        "-machine", "q35", "-accel", "tcg", "-cpu", "max",
+        # Two populated packages of two CPUs, a third socket for hot-add.
+        "-smp", "4,sockets=3,cores=2,threads=1,maxcpus=6",
+        "-m", "2G,slots=4,maxmem=8G",
+        # Memory present at boot in a pc-dimm, as on real ACPI platforms.
+        "-object", "memory-backend-ram,id=m0,size=256M",
+        "-device", "pc-dimm,id=d0,memdev=m0",
+        # S3 is off by default on q35; the suspend tests need it.
+        "-global", "ICH9-LPC.disable_s3=0",
+        "-kernel", args.kernel, "-initrd", args.initrd,
+        "-append", args.append,
+        "-display", "none", "-no-reboot",
+        "-serial", "stdio",
+        "-chardev", f"socket,id=req,path={rundir}/req.sock,server=on,wait=off",
+        "-serial", "chardev:req",
+        "-qmp", f"unix:{rundir}/qmp.sock,server=on,wait=off",
+    ]
+    return cmd + args.extra
+
+
+def connect(path, deadline):
+    while True:
+        try:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)
+            return s
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+class Monitor:
+    """A QMP client: one command at a time, events are skipped."""
+
+    def __init__(self, path, deadline):
+        self.sock = connect(path, deadline)
+        self.rfile = self.sock.makefile("r")
+        json.loads(self.rfile.readline())  # greeting
+        self.command({"execute": "qmp_capabilities"})
+
+    def command(self, cmd):
+        self.sock.sendall((json.dumps(cmd) + "\n").encode())
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return False, {"desc": "QMP connection closed"}
+            msg = json.loads(line)
+            if "return" in msg:
+                return True, msg["return"]
+            if "error" in msg:
+                return False, msg["error"]
+
+
+def serve_requests(rundir, deadline, journal):
+    """Answer the guest's QMP requests on its second serial port."""
+    try:
+        mon = Monitor(f"{rundir}/qmp.sock", deadline)
+        req = connect(f"{rundir}/req.sock", deadline)
+    except OSError:
+        return
+    buf = b""
+    while True:
+        data = req.recv(4096)
+        if not data:
+            return
+        buf += data
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            line = line.decode(errors="replace").strip()
+            if not line.startswith("QMP "):
+                continue
+            try:
+                ok, res = mon.command(json.loads(line[4:]))
+            except (ValueError, OSError) as e:
+                ok, res = False, {"desc": str(e)}
+            reply = ("OK " if ok else "ERR ") + json.dumps(res)
+            journal.write(f"qmp: {line[4:]} -> {reply}\n")
+            journal.flush()
+            req.sendall((reply + "\n").encode())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--initrd", required=True)
+    ap.add_argument("--append", default="")
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--quiet", action="store_true",
+                    help="do not echo the console to stdout")
+    ap.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
+    args = ap.parse_args()
+
+    rundir = tempfile.mkdtemp(prefix="tdx-qemu-")
+    deadline = time.time() + args.timeout
+    log = open(args.log, "w")
+    journal = open(args.log + ".qmp", "w")
+    proc = subprocess.Popen(qemu_command(args, rundir), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    threading.Thread(target=serve_requests, args=(rundir, time.time() + 30, journal),
+                     daemon=True).start()
+
+    def pump():
+        for raw in iter(proc.stdout.readline, b""):
+            line = raw.decode(errors="replace").replace("\r", "")
+            log.write(line)
+            log.flush()
+            if not args.quiet:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        rc = proc.wait(timeout=max(1, deadline - time.time()))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        rc = 124
+        log.write(f"\nqemu.py: TIMEOUT after {args.timeout}s, QEMU killed\n")
+    reader.join(timeout=5)
+    log.close()
+    journal.close()
+    shutil.rmtree(rundir, ignore_errors=True)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

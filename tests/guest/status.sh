@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# What the series shows and enforces on this boot, for `make run`.
+
+line=$(dmesg | grep -o 'virt/tdx: BIOS enabled TDX: .*')
+echo "TDX platform:        ${line:-not detected}"
+if grep -qw tdx_host_platform /proc/cpuinfo; then
+	echo "cpuinfo flag:        tdx_host_platform"
+else
+	echo "cpuinfo flag:        (none)"
+fi
+for p in memory processor; do
+	f=/sys/firmware/acpi/hotplug/$p/enabled
+	printf 'ACPI %-9s hotplug: enabled=%s\n' "$p" "$(cat $f 2>/dev/null || echo n/a)"
+done
+echo "Sleep states:        $(cat /sys/power/state) (mem_sleep: $(cat /sys/power/mem_sleep))"
+echo "CPUs online:         $(cat /sys/devices/system/cpu/online) of $(cat /sys/devices/system/cpu/present) present"

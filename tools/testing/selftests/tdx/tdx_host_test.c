@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TDX host support, as userspace sees it: detection (the cpuinfo flag and
+ * the kernel's message agree, and with the emulated platform's settings),
+ * and a kernel without TDX leaving ACPI hotplug and sleep states alone.
+ *
+ * Needs root (kernel log, sysfs writes). The emulated platform is the
+ * kernel booted with tdx_emulate (CONFIG_INTEL_TDX_HOST_EMULATION);
+ * tests that need it, or need TDX to be absent, skip elsewhere.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+#define EMUL_KEYIDS	"/sys/kernel/debug/tdx_emul/keyid_partitioning"
+#define HOTPLUG_DIR	"/sys/firmware/acpi/hotplug"
+#define SYSLOG_ACTION_READ_ALL		3
+#define SYSLOG_ACTION_SIZE_BUFFER	10
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* Is "tdx_host_platform" among the boot CPU's flags in /proc/cpuinfo? */
+static bool cpuinfo_has_tdx(void)
+{
+	bool found = false;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = fopen("/proc/cpuinfo", "r");
+	if (!f)
+		return false;
+	while (getline(&line, &len, f) > 0) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		found = strstr(line, " tdx_host_platform ") ||
+			strstr(line, " tdx_host_platform\n");
+		break;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* The kernel log, NUL-terminated; the caller frees it. */
+static char *kernel_log(void)
+{
+	int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
+	char *buf;
+	int n;
+
+	if (size <= 0)
+		return NULL;
+	buf = malloc(size + 1);
+	if (!buf)
+		return NULL;
+	n = klogctl(SYSLOG_ACTION_READ_ALL, buf, size);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * The detection line "virt/tdx: BIOS enabled TDX: private KeyIDs [a, b)".
+ * Returns true and the range if the log has it.
+ */
+static bool log_keyid_range(const char *log, unsigned int *start, unsigned int *end)
+{
+	const char *p = strstr(log, "virt/tdx: BIOS enabled TDX: private KeyIDs [");
+
+	if (!p)
+		return false;
+	return sscanf(strchr(p, '['), "[%u, %u)", start, end) == 2;
+}
+
+static bool emulated_platform(unsigned long long *msr)
+{
+	char buf[64];
+
+	/* debugfs may not be mounted yet; mounting it twice is harmless. */
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	if (read_file(EMUL_KEYIDS, buf, sizeof(buf)))
+		return false;
+	*msr = strtoull(buf, NULL, 0);
+	return true;
+}
+
+/* The cpuinfo flag and the kernel's message tell the same story. */
+TEST(detection_consistent)
+{
+	unsigned int start, end;
+	bool flag, line;
+	char *log;
+
+	log = kernel_log();
+	ASSERT_NE(NULL, log) TH_LOG("cannot read the kernel log: %s", strerror(errno));
+
+	flag = cpuinfo_has_tdx();
+	line = log_keyid_range(log, &start, &end);
+	EXPECT_EQ(flag, line) TH_LOG("cpuinfo flag %d, detection message %d", flag, line);
+	if (line) {
+		EXPECT_LE(start + 2, end) TH_LOG("KeyID range [%u, %u) is too small", start, end);
+		EXPECT_LE(1, start);
+	}
+	free(log);
+}
+
+/* The emulated platform reports the KeyID range it was booted with. */
+TEST(emulated_keyid_range)
+{
+	unsigned int start, end, nr_mktme, nr_tdx;
+	unsigned long long msr;
+	char *log;
+
+	if (!emulated_platform(&msr))
+		SKIP(return, "not the emulated TDX platform (boot with tdx_emulate)");
+
+	nr_mktme = msr & 0xffffffff;
+	nr_tdx = msr >> 32;
+	log = kernel_log();
+	ASSERT_NE(NULL, log);
+	ASSERT_NE(NULL, strstr(log, "EMULATED TDX PLATFORM"));
+
+	if (nr_tdx >= 2 && nr_mktme + nr_tdx <= 0xffff) {
+		ASSERT_TRUE(log_keyid_range(log, &start, &end));
+		EXPECT_EQ(nr_mktme + 1, start);
+		EXPECT_EQ(nr_mktme + 1 + nr_tdx, end);
+		EXPECT_TRUE(cpuinfo_has_tdx());
+	} else {
+		/* An unusable range is reported and not used. */
+		EXPECT_FALSE(log_keyid_range(log, &start, &end));
+		EXPECT_FALSE(cpuinfo_has_tdx());
+		if (nr_tdx)
+			EXPECT_NE(NULL, strstr(log, "TDX is not usable"));
+	}
+	free(log);
+}
+
+static void toggle_profile(struct __test_metadata *_metadata, const char *name)
+{
+	char path[128], val[16], orig[16];
+
+	snprintf(path, sizeof(path), HOTPLUG_DIR "/%s/enabled", name);
+	if (read_file(path, orig, sizeof(orig)))
+		SKIP(return, "no ACPI %s hotplug profile", name);
+
+	ASSERT_EQ(0, write_file(path, "0"));
+	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	EXPECT_STREQ("0\n", val);
+	ASSERT_EQ(0, write_file(path, "1"));
+	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	EXPECT_STREQ("1\n", val);
+	EXPECT_EQ(0, write_file(path, orig));
+}
+
+/* Without TDX, the ACPI hotplug profiles toggle as they always did. */
+TEST(absent_acpi_memory_hotplug_untouched)
+{
+	if (cpuinfo_has_tdx())
+		SKIP(return, "TDX is enabled on this boot");
+	toggle_profile(_metadata, "memory");
+}
+
+TEST(absent_acpi_processor_hotplug_untouched)
+{
+	if (cpuinfo_has_tdx())
+		SKIP(return, "TDX is enabled on this boot");
+	toggle_profile(_metadata, "processor");
+}
+
+/* Without TDX, every sleep state the platform offers can be chosen. */
+TEST(absent_sleep_states_untouched)
+{
+	char states[128], mem_sleep[128], val[128], *tok, *save;
+	char orig[32] = "";
+
+	if (cpuinfo_has_tdx())
+		SKIP(return, "TDX is enabled on this boot");
+	if (read_file("/sys/power/state", states, sizeof(states)))
+		SKIP(return, "no /sys/power/state (CONFIG_PM_SLEEP off)");
+	EXPECT_NE(NULL, strstr(states, "freeze"));
+
+	if (read_file("/sys/power/mem_sleep", mem_sleep, sizeof(mem_sleep)))
+		return;
+	for (tok = strtok_r(mem_sleep, "\n ", &save); tok;
+	     tok = strtok_r(NULL, "\n ", &save)) {
+		char want[40];
+
+		if (tok[0] == '[') {
+			snprintf(orig, sizeof(orig), "%.*s", (int)strlen(tok) - 2, tok + 1);
+			tok = orig;
+		}
+		ASSERT_EQ(0, write_file("/sys/power/mem_sleep", tok));
+		ASSERT_EQ(0, read_file("/sys/power/mem_sleep", val, sizeof(val)));
+		snprintf(want, sizeof(want), "[%s]", tok);
+		EXPECT_NE(NULL, strstr(val, want))
+			TH_LOG("mem_sleep is '%s' after writing %s", val, tok);
+	}
+	if (orig[0])
+		EXPECT_EQ(0, write_file("/sys/power/mem_sleep", orig));
+}
+
+TEST_HARNESS_MAIN
