@@ -17,7 +17,7 @@ ksft=$BUILD/kselftest
 	die "/bin/busybox is not static: install busybox-static"
 
 rm -rf "$root" "$ksft"
-make -s -C "$TREE/tools/testing/selftests" TARGETS=tdx LDFLAGS=-static \
+make -s -C "$TREE/tools/testing/selftests" O="$BUILD/kselftest-build" TARGETS=tdx LDFLAGS=-static \
 	INSTALL_PATH="$ksft" install >"$BUILD/kselftest.log" 2>&1 ||
 	{ cat "$BUILD/kselftest.log"; die "building the kselftests failed"; }
 

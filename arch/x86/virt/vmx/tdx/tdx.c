@@ -72,13 +72,13 @@ static int __init tdx_read_keyid_partitioning(u64 *msr)
 /**
  * tdx_init() - Detect whether the BIOS enabled TDX
  *
+ * Context: Early boot, on the boot CPU (identify_boot_cpu()).
+ *
  * Reads the KeyID partitioning once. When the BIOS enabled TDX with a
  * usable private KeyID range, records the range, sets
  * X86_FEATURE_TDX_HOST_PLATFORM and says so in one line. Otherwise the
  * kernel carries on exactly as without TDX support; a BIOS that enabled
  * TDX with an unusable range gets a warning.
- *
- * Context: Early boot, on the boot CPU (identify_boot_cpu()).
  */
 void __init tdx_init(void)
 {
