@@ -8,7 +8,8 @@
 # absent: a machine without TDX; emulated: booted with tdx_emulate. The
 # serial log is kept in build/logs/boot-<mode>.log. Results (one line per
 # test: PASS/FAIL/SKIP) are appended to $RESULTS; --show prints the kernel's
-# TDX lines and the status block for `make run`.
+# TDX lines and the status block for `make run`. KERNEL overrides the
+# kernel (default: build/obj/arch/x86/boot/bzImage).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -37,9 +38,10 @@ fi
 start=$(date +%s)
 note "booting the test kernel in QEMU (TDX $mode), log: ${log#$TOP/}"
 rc=0
-"$TOP/scripts/qemu.py" --kernel "$OBJ/arch/x86/boot/bzImage" \
+"$TOP/scripts/qemu.py" --kernel "${KERNEL:-$OBJ/arch/x86/boot/bzImage}" \
 	--initrd "$BUILD/initramfs.cpio.gz" --append "$append" \
-	--log "$log" --timeout "${BOOT_TIMEOUT:-1200}" --quiet || rc=$?
+	--log "$log" --timeout "${BOOT_TIMEOUT:-1200}" \
+	$([ "$show" = --show ] && echo --progress || echo --quiet) || rc=$?
 note "QEMU (TDX $mode) exited with $rc after $(since "$start")s"
 
 # section <name>: the lines between "@@@ BEGIN name" and "@@@ END name".
@@ -84,6 +86,9 @@ if [ "$mode" = emulated ]; then
 	if grep -qE 'Ran [1-9][0-9]* tests?' "$kunit_out"; then
 		"$TOP/scripts/kunit-results.py" "$logs/kunit-$mode.json" | tee -a "$RESULTS" |
 			grep -v '^PASS' | sed 's/^/  /' || true
+		if grep -E 'Ran [0-9]+ tests?' "$kunit_out" | grep -qE '(errors|crashed): [1-9]'; then
+			result FAIL "kunit: kunit.py parse found malformed KTAP (${kunit_out#$TOP/})"
+		fi
 	else
 		result FAIL "kunit: no KUnit results in the kernel log (${kunit_out#$TOP/})"
 	fi

@@ -124,85 +124,155 @@ done
 
 # ---------------------------------------------------------------- build
 phase build
-# Base first: its vmlinux is the size reference, and sparse/W=1 warnings
-# of the files the series modifies are counted there.
+# Build results are a function of the source tree, the config inputs and
+# the compiler: they are kept in $CACHE under a hash of those, so a run
+# that changes nothing rebuilds nothing (NO_CACHE=1 rebuilds anyway).
+# Results taken from there say "(cached)".
+CACHE=${TDX_CACHE:-$HOME/.cache/tdx61}
+mkdir -p "$CACHE"
+key() { # key <commit> <what>
+	{
+		g rev-parse "$1^{tree}"
+		cat "$TOP"/configs/*.config "$TOP/scripts/kernel.sh"
+		gcc --version | head -1
+		echo "$2"
+	} | sha256sum | cut -c1-20
+}
+cached() { [ "${NO_CACHE:-0}" != 1 ] && [ -e "$CACHE/$1" ]; }
+
 modified_c=$(g diff --name-only --diff-filter=M "$BASE_TAG" HEAD -- '*.c' || true)
 objs_of() { for f in "$@"; do echo "${f%.c}.o"; done; }
 count_warnings() { grep -cE 'warning:|error:' "$1" || true; }
+# build_at <commit> <log> <kernel.sh config args...> -- <targets...>
+build_at() {
+	local commit=$1 log=$2 t
+	shift 2
+	local cfg=()
+	while [ "$1" != -- ]; do cfg+=("$1"); shift; done
+	shift
+	g checkout -q "$commit"
+	"$TOP/scripts/kernel.sh" config "${cfg[@]}"
+	t=$(date +%s)
+	"$TOP/scripts/kernel.sh" build "$@" >"$log" 2>&1
+	local rc=$?
+	echo "  built $(g log -1 --format=%s "$commit" | cut -c1-60) in $(since "$t")s"
+	return $rc
+}
 
-g checkout -q "$BASE_TAG"
-"$TOP/scripts/kernel.sh" config
-note "building the base kernel (the longest step: ~15 min cold, ~2 min with ccache)"
-if "$TOP/scripts/kernel.sh" build vmlinux >"$LOGS/build-base.log" 2>&1; then
-	cp "$OBJ/vmlinux" "$BUILD/vmlinux.base"
+# Base: its vmlinux is the size reference; the sparse/W=1 warnings of the
+# files the series modifies are counted there.
+kb=base-$(key "$BASE_TAG" base-vmlinux)
+if ! cached "$kb/vmlinux"; then
+	note "building the base kernel (the longest step: ~16 min cold)"
+	if build_at "$BASE_TAG" "$LOGS/build-base.log" -- vmlinux; then
+		mkdir -p "$CACHE/$kb"
+		cp "$OBJ/vmlinux" "$CACHE/$kb/vmlinux"
+		[ -z "$modified_c" ] || "$TOP/scripts/kernel.sh" build W=1 C=2 \
+			$(objs_of $modified_c) >"$CACHE/$kb/sparse.log" 2>&1
+	else
+		tail -20 "$LOGS/build-base.log"
+	fi
+fi
+if [ -e "$CACHE/$kb/vmlinux" ]; then
 	result PASS "build: base ($DEB_PKG $DEB_VERSION)"
 else
-	tail -20 "$LOGS/build-base.log"
-	result FAIL "build: base"
-fi
-if [ -n "$modified_c" ]; then
-	"$TOP/scripts/kernel.sh" build W=1 C=2 $(objs_of $modified_c) >"$LOGS/sparse-base.log" 2>&1
+	result FAIL "build: base ($DEB_PKG $DEB_VERSION)"
 fi
 
-# Every prefix of the series, with the series' options on.
+# Every prefix of the series, with the series' options on. The top of the
+# series is the test kernel.
 i=0
-for p in "${SERIES[@]}"; do
+n=${#SERIES[@]}
+for commit in $(g rev-list --reverse "$BASE_TAG..$TOP_COMMIT"); do
 	i=$((i + 1))
-	commit=$(g rev-list --reverse "$BASE_TAG..$TOP_COMMIT" | sed -n "${i}p")
-	g checkout -q "$commit"
-	"$TOP/scripts/kernel.sh" config
+	p=${SERIES[$((i - 1))]}
+	k=prefix-$(key "$commit" prefix)
+	name="build: prefix $i/$n ($p), INTEL_TDX_HOST=y"
+	if cached "$k/ok" && { [ "$i" != "$n" ] || [ -e "$CACHE/$k/bzImage" ]; }; then
+		result PASS "$name (cached)"
+		continue
+	fi
 	target=vmlinux
-	[ "$i" = "${#SERIES[@]}" ] && target=bzImage
-	t=$(date +%s)
-	if "$TOP/scripts/kernel.sh" build $target >"$LOGS/build-$i.log" 2>&1; then
-		result PASS "build: prefix $i/${#SERIES[@]} ($p), INTEL_TDX_HOST=y"
+	[ "$i" = "$n" ] && target=bzImage
+	if build_at "$commit" "$LOGS/build-$i.log" -- $target; then
+		mkdir -p "$CACHE/$k"
+		if [ "$i" = "$n" ]; then
+			cp "$OBJ/arch/x86/boot/bzImage" "$CACHE/$k/bzImage"
+			cp "$OBJ/.config" "$CACHE/$k/config"
+		fi
+		touch "$CACHE/$k/ok"
+		result PASS "$name"
 	else
 		grep -E 'error|Error' "$LOGS/build-$i.log" | head -20
-		result FAIL "build: prefix $i/${#SERIES[@]} ($p), INTEL_TDX_HOST=y"
+		result FAIL "$name"
 	fi
-	echo "  built in $(since "$t")s"
 done
+ktop=$k
+cp "$CACHE/$ktop/bzImage" "$BUILD/bzImage" 2>/dev/null
 
-# The test kernel is the top of the series.
-cp "$OBJ/arch/x86/boot/bzImage" "$BUILD/bzImage" 2>/dev/null
+# The test kernel has what configs/test.config asks for.
+g checkout -q "$TOP_COMMIT"
+if [ -e "$CACHE/$ktop/config" ]; then
+	cp "$CACHE/$ktop/config" "$OBJ/.config"
+else
+	"$TOP/scripts/kernel.sh" config
+fi
 if "$TOP/scripts/kernel.sh" check-config; then
 	result PASS "config: the test kernel has every option of configs/test.config"
 else
 	result FAIL "config: the test kernel has every option of configs/test.config"
 fi
 
-# sparse and W=1: no warning at all in new code, none added to modified files.
-new_dirs=$(g diff --name-only --diff-filter=A "$BASE_TAG" HEAD -- '*.c' | grep -v '^tools/' |
-	xargs -rn1 dirname | sort -u)
-for d in $new_dirs; do
-	"$TOP/scripts/kernel.sh" build W=1 C=2 "$d/" >"$LOGS/sparse-$(echo "$d" | tr / _).log" 2>&1
-	n=$(count_warnings "$LOGS/sparse-$(echo "$d" | tr / _).log")
-	if [ "$n" = 0 ]; then
+# sparse and W=1: no warning at all in new code, none added to modified
+# files (compared with the base).
+ks=sparse-$(key "$TOP_COMMIT" sparse)
+if ! cached "$ks/done"; then
+	mkdir -p "$CACHE/$ks"
+	"$TOP/scripts/kernel.sh" config
+	new_dirs=$(g diff --name-only --diff-filter=A "$BASE_TAG" HEAD -- '*.c' |
+		grep -v '^tools/' | xargs -rn1 dirname | sort -u)
+	for d in $new_dirs; do
+		"$TOP/scripts/kernel.sh" build W=1 C=2 "$d/" >"$CACHE/$ks/new-$(echo "$d" | tr / _).log" 2>&1
+	done
+	[ -z "$modified_c" ] || "$TOP/scripts/kernel.sh" build W=1 C=2 \
+		$(objs_of $modified_c) >"$CACHE/$ks/modified.log" 2>&1
+	touch "$CACHE/$ks/done"
+fi
+for log in "$CACHE/$ks"/new-*.log; do
+	[ -e "$log" ] || continue
+	d=$(basename "$log" .log | sed 's/^new-//; s|_|/|g')
+	w=$(count_warnings "$log")
+	if [ "$w" = 0 ]; then
 		result PASS "sparse C=2 + W=1: $d/ has no warnings"
 	else
-		grep -E 'warning:|error:' "$LOGS/sparse-$(echo "$d" | tr / _).log" | head
-		result FAIL "sparse C=2 + W=1: $d/ has $n warnings"
+		grep -E 'warning:|error:' "$log" | head
+		result FAIL "sparse C=2 + W=1: $d/ has $w warnings"
 	fi
 done
 if [ -n "$modified_c" ]; then
-	"$TOP/scripts/kernel.sh" build W=1 C=2 $(objs_of $modified_c) >"$LOGS/sparse-top.log" 2>&1
-	before=$(count_warnings "$LOGS/sparse-base.log")
-	after=$(count_warnings "$LOGS/sparse-top.log")
-	if [ "$after" -le "$before" ]; then
-		result PASS "sparse C=2 + W=1: no new warnings in modified files ($before before, $after after)"
+	before=$(count_warnings "$CACHE/$kb/sparse.log")
+	after=$(count_warnings "$CACHE/$ks/modified.log")
+	if [ -e "$CACHE/$kb/sparse.log" ] && [ "$after" -le "$before" ]; then
+		result PASS "sparse C=2 + W=1: no new warnings in the modified files ($before at the base, $after after)"
 	else
-		result FAIL "sparse C=2 + W=1: warnings in modified files grew from $before to $after"
+		result FAIL "sparse C=2 + W=1: warnings in the modified files: $before at the base, $after after"
 	fi
 fi
 
 # INTEL_TDX_HOST=n must add nothing to the kernel.
-cp "$OBJ/.config" "$BUILD/config.tdx-y"
-"$TOP/scripts/kernel.sh" config "$TOP/configs/tdx-off.config"
-if "$TOP/scripts/kernel.sh" build vmlinux >"$LOGS/build-tdx-off.log" 2>&1; then
+kn=tdx-off-$(key "$TOP_COMMIT" tdx-off)
+if ! cached "$kn/vmlinux"; then
+	if build_at "$TOP_COMMIT" "$LOGS/build-tdx-off.log" "$TOP/configs/tdx-off.config" -- vmlinux; then
+		mkdir -p "$CACHE/$kn"
+		cp "$OBJ/vmlinux" "$CACHE/$kn/vmlinux"
+	fi
+fi
+if [ -e "$CACHE/$kn/vmlinux" ] && [ -e "$CACHE/$kb/vmlinux" ]; then
 	result PASS "build: top of the series, INTEL_TDX_HOST=n"
-	bloat=$("$TREE/scripts/bloat-o-meter" "$BUILD/vmlinux.base" "$OBJ/vmlinux")
-	sz_base=$(size "$BUILD/vmlinux.base" | awk 'NR==2 {print $1 + $2 + $3}')
-	sz_top=$(size "$OBJ/vmlinux" | awk 'NR==2 {print $1 + $2 + $3}')
+	bloat=$("$TREE/scripts/bloat-o-meter" "$CACHE/$kb/vmlinux" "$CACHE/$kn/vmlinux")
+	sz() { size "$1" | awk 'NR==2 {print $1 + $2 + $3}'; }
+	sz_base=$(sz "$CACHE/$kb/vmlinux")
+	sz_top=$(sz "$CACHE/$kn/vmlinux")
 	figure "INTEL_TDX_HOST=n vs base, bloat-o-meter: $(echo "$bloat" | head -1)"
 	figure "INTEL_TDX_HOST=n vs base, size (text+data+bss): $sz_base -> $sz_top bytes ($((sz_top - sz_base)))"
 	if echo "$bloat" | head -1 | grep -q 'up/down: 0/0 (0)'; then
@@ -212,17 +282,21 @@ if "$TOP/scripts/kernel.sh" build vmlinux >"$LOGS/build-tdx-off.log" 2>&1; then
 		result FAIL "size: INTEL_TDX_HOST=n changes symbols (bloat-o-meter)"
 	fi
 else
+	tail -20 "$LOGS/build-tdx-off.log" 2>/dev/null
 	result FAIL "build: top of the series, INTEL_TDX_HOST=n"
 fi
 # Leave the tree and its config at the top of the series, as tested.
 g checkout -q series
-cp "$BUILD/config.tdx-y" "$OBJ/.config"
+"$TOP/scripts/kernel.sh" config
 
 # allnoconfig: the series must not break the smallest kernel.
+ka=allnoconfig-$(key "$TOP_COMMIT" allnoconfig)
 allno=$BUILD/obj-allnoconfig
-mkdir -p "$allno"
-if make -C "$TREE" O="$allno" -s allnoconfig >/dev/null 2>&1 &&
-   make -C "$TREE" O="$allno" -j"$JOBS" CC="ccache gcc" vmlinux >"$LOGS/build-allnoconfig.log" 2>&1; then
+if cached "$ka"; then
+	result PASS "build: allnoconfig (cached)"
+elif mkdir -p "$allno" && make -C "$TREE" O="$allno" -s allnoconfig >/dev/null 2>&1 &&
+     make -C "$TREE" O="$allno" -j"$JOBS" CC="ccache gcc" vmlinux >"$LOGS/build-allnoconfig.log" 2>&1; then
+	touch "$CACHE/$ka"
 	result PASS "build: allnoconfig"
 else
 	tail -20 "$LOGS/build-allnoconfig.log"
@@ -266,9 +340,9 @@ else
 fi
 
 phase boot
-cp "$BUILD/bzImage" "$OBJ/arch/x86/boot/bzImage" 2>/dev/null
 for mode in absent emulated; do
-	"$TOP/scripts/boot.sh" "$mode" || result FAIL "boot $mode: boot.sh failed"
+	KERNEL=$BUILD/bzImage "$TOP/scripts/boot.sh" "$mode" ||
+		result FAIL "boot $mode: boot.sh failed"
 done
 phase_end
 

@@ -119,6 +119,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--quiet", action="store_true",
                     help="do not echo the console to stdout")
+    ap.add_argument("--progress", action="store_true",
+                    help="instead of the console, print the elapsed time and "
+                    "the last console line every 10 seconds")
     ap.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
     args = ap.parse_args()
 
@@ -131,14 +134,26 @@ def main():
     threading.Thread(target=serve_requests, args=(rundir, time.time() + 30, journal),
                      daemon=True).start()
 
+    start = time.time()
+    last = [""]
+
     def pump():
         for raw in iter(proc.stdout.readline, b""):
             line = raw.decode(errors="replace").replace("\r", "")
             log.write(line)
             log.flush()
-            if not args.quiet:
+            last[0] = line.strip()
+            if not args.quiet and not args.progress:
                 sys.stdout.write(line)
                 sys.stdout.flush()
+
+    def progress():
+        while proc.poll() is None:
+            time.sleep(10)
+            print(f"  [{int(time.time() - start):4d}s] {last[0][:100]}", flush=True)
+
+    if args.progress:
+        threading.Thread(target=progress, daemon=True).start()
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
