@@ -113,7 +113,7 @@ fi
 
 new_c_h=$(g diff --name-only --diff-filter=A "$BASE_TAG" HEAD -- '*.c' '*.h' | grep -v '^tools/' || true)
 for f in $new_c_h; do
-	out=$("$TREE/scripts/kernel-doc" -none -v "$TREE/$f" 2>&1 | grep -v "^info:")
+	out=$("$TREE/scripts/kernel-doc" -none -v "$TREE/$f" 2>&1 | grep -v ": info: ")
 	if [ -z "$out" ]; then
 		result PASS "kernel-doc -none: $f"
 	else
@@ -155,7 +155,7 @@ build_at() {
 	t=$(date +%s)
 	"$TOP/scripts/kernel.sh" build "$@" >"$log" 2>&1
 	local rc=$?
-	echo "  built $(g log -1 --format=%s "$commit" | cut -c1-60) in $(since "$t")s"
+	echo "  built ${log##*/} ($(g log -1 --format=%s "$commit" | cut -c1-50)) in $(since "$t")s"
 	return $rc
 }
 
