@@ -60,5 +60,6 @@ kunit:
 
 #   make clean      remove build/ (the kernel tree too: export first)
 clean:
-	@$(S)/tree.sh status >/dev/null 2>&1 && rm -rf build || \
-		echo "build/linux has work patches/ lacks: make export first"
+	@if [ -d build/linux/.git ] && ! $(S)/tree.sh status >/dev/null 2>&1; then \
+		echo "build/linux has work patches/ lacks: make export first"; exit 1; fi
+	rm -rf build

@@ -9,6 +9,7 @@
 #   tree.sh export        build/linux -> patches/ (+ cover letter) and view
 #   tree.sh verify        patches/ applies to the base, the view matches
 #   tree.sh status        what the tree holds that patches/ does not
+#                         (exit 1 if it holds unexported work)
 #
 # FORCE=1 lets materialize and export overwrite work they would lose.
 
@@ -113,7 +114,7 @@ apply_series() {
 		if ! GIT_COMMITTER_DATE="" g am -q --committer-date-is-author-date \
 			"$PATCHES/$p" >"$BUILD/am.log" 2>&1; then
 			echo "error: $p does not apply to the base:" >&2
-			grep -E '^(error|Patch failed)' "$BUILD/am.log" >&2 || cat "$BUILD/am.log" >&2
+			grep -E '^error' "$BUILD/am.log" >&2 || cat "$BUILD/am.log" >&2
 			g am --abort >/dev/null 2>&1 || true
 			exit 1
 		fi
@@ -183,7 +184,7 @@ cmd_verify() {
 	for p in $(cat "$PATCHES/series"); do
 		if ! git -C "$wt" am -q --committer-date-is-author-date "$PATCHES/$p" >"$BUILD/am.log" 2>&1; then
 			echo "FAIL: $p does not apply:" >&2
-			grep -E '^(error|Patch failed)' "$BUILD/am.log" >&2 || cat "$BUILD/am.log" >&2
+			grep -E '^error' "$BUILD/am.log" >&2 || cat "$BUILD/am.log" >&2
 			git -C "$wt" am --abort >/dev/null 2>&1 || true
 			return 1
 		fi
@@ -214,9 +215,9 @@ cmd_status() {
 	g log --oneline "$BASE_TAG"..HEAD
 	if tree_has_unexported; then
 		echo "the tree has work that patches/ lacks: run 'make export'"
-	else
-		echo "the tree matches patches/"
+		return 1
 	fi
+	echo "the tree matches patches/"
 }
 
 case "${1:-}" in
