@@ -30,9 +30,10 @@ tree: deps
 export:
 	@$(S)/tree.sh export
 
-#   make verify     patches/ applies to the base and the view matches
+#   make verify     patches/ applies to the base, the view matches, every
+#                   prefix of the series builds (check.sh build)
 verify:
-	@$(S)/tree.sh verify
+	@$(S)/check.sh build
 
 #   make status     what build/linux holds that patches/ does not
 status:

@@ -5,11 +5,14 @@
 # build/results.txt, the figures in build/figures.txt, and a last line
 # "N passed, N failed". Exit status non-zero on any failure.
 #
-# Phases: deps, tree (materialize + verify), static (checkpatch per patch,
-# sparse C=2 + W=1, kernel-doc, htmldocs), build (base, every prefix of the
-# series, INTEL_TDX_HOST=n size against the base, allnoconfig), kunitconfig,
-# boot (TDX absent, TDX emulated: kselftests, system tests, KUnit, debug
-# reports).
+# check.sh [static] [build] [docs] [boot] runs only those phases; deps and
+# tree (materialize, patches apply, the view matches) always run.
+#   static  checkpatch --strict per patch, MAINTAINERS coverage, kernel-doc
+#   build   the base, every prefix of the series (INTEL_TDX_HOST=y), sparse
+#           C=2 + W=1, INTEL_TDX_HOST=n against the base, allnoconfig
+#   docs    htmldocs of Documentation/x86, kunit.py config of .kunitconfig
+#   boot    the test kernel in QEMU, TDX absent and emulated: kselftests,
+#           system tests, KUnit, kmemleak, lockdep/KASAN/WARN/BUG reports
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +52,11 @@ phase_end() {
 g() { git -C "$TREE" "$@"; }
 check_start=$(date +%s)
 
+# Phases to run: the arguments (static build docs boot), all by default.
+# deps and tree always run.
+ONLY="$*"
+want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
 # ---------------------------------------------------------------- deps
 phase deps
 "$TOP/scripts/deps.sh" || { result FAIL "dependencies installed"; phase_end; }
@@ -72,6 +80,7 @@ mapfile -t SERIES <"$PATCHES/series"
 TOP_COMMIT=$(g rev-parse HEAD)
 
 # ---------------------------------------------------------------- static
+if want static; then
 phase static
 # Messages listed in scripts/checkpatch-accepted (with their reason) pass.
 accepted() { # accepted <patch> <type>
@@ -121,8 +130,10 @@ for f in $new_c_h; do
 		result FAIL "kernel-doc -none: $f"
 	fi
 done
+fi
 
 # ---------------------------------------------------------------- build
+if want build; then
 phase build
 # Build results are a function of the source tree, the config inputs and
 # the compiler: they are kept in $CACHE under a hash of those, so a run
@@ -302,8 +313,10 @@ else
 	tail -20 "$LOGS/build-allnoconfig.log"
 	result FAIL "build: allnoconfig"
 fi
+fi
 
 # ---------------------------------------------------------------- docs
+if want docs; then
 phase docs
 docs=$BUILD/obj-docs
 if make -C "$TREE" O="$docs" SPHINXDIRS=x86 htmldocs >"$LOGS/htmldocs.log" 2>&1; then
@@ -330,8 +343,10 @@ if [ -n "$kc" ]; then
 		result FAIL "kunit.py config --arch=x86_64 --kunitconfig=$kc"
 	fi
 fi
+fi
 
 # ---------------------------------------------------------------- boot
+if want boot; then
 phase initramfs
 if "$TOP/scripts/initramfs.sh" >/dev/null; then
 	result PASS "initramfs: kselftests (tdx) build and install"
@@ -345,6 +360,7 @@ for mode in absent emulated; do
 		result FAIL "boot $mode: boot.sh failed"
 done
 phase_end
+fi
 
 # ---------------------------------------------------------------- summary
 figure "make check wall time: $(since "$check_start")s in all"
