@@ -256,6 +256,9 @@ static void tdx_emul_sys_init_once_test(struct kunit *test)
 {
 	struct tdx_emul *emul = new_module(test);
 
+	if (NR_CPUS < 2)
+		kunit_skip(test, "needs two logical processors (NR_CPUS < 2)");
+
 	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_INIT, 1, 0),
 			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
 	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
@@ -266,6 +269,9 @@ static void tdx_emul_sys_init_once_test(struct kunit *test)
 static void tdx_emul_lp_init_per_lp_test(struct kunit *test)
 {
 	struct tdx_emul *emul = new_module(test);
+
+	if (NR_CPUS < 2)
+		kunit_skip(test, "needs two logical processors (NR_CPUS < 2)");
 
 	KUNIT_ASSERT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
 	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
