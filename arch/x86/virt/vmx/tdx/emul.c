@@ -107,7 +107,7 @@ void tdx_emul_model_init(struct tdx_emul *emul, u16 nr_pkgs, u32 pkg_fms)
 {
 	raw_spin_lock_init(&emul->lock);
 	emul->state = TDX_EMUL_NONE;
-	bitmap_zero(emul->lp_init_done, NR_CPUS);
+	cpumask_clear(&emul->lp_init_done);
 	emul->nr_pkgs = nr_pkgs;
 	emul->pkg_fms = pkg_fms;
 	emul->fail = (struct fault_attr)FAULT_ATTR_INITIALIZER;
@@ -201,7 +201,7 @@ static u64 tdx_emul_lp_init(struct tdx_emul *emul, unsigned int cpu)
 	/* Accepted only between TDH.SYS.INIT and TDH.SYS.CONFIG. */
 	if (emul->state != TDX_EMUL_SYSINIT_DONE)
 		return TDX_SYS_LP_INIT_NOT_PENDING;
-	if (test_and_set_bit(cpu, emul->lp_init_done))
+	if (cpumask_test_and_set_cpu(cpu, &emul->lp_init_done))
 		return TDX_SYS_LP_INIT_DONE;
 	return TDX_SUCCESS;
 }
@@ -237,8 +237,7 @@ static bool tdx_emul_should_fail(struct tdx_emul *emul, u64 fn)
 /**
  * tdx_emul_seamcall() - Issue a SEAMCALL to a model
  * @emul:	the model
- * @cpu:	the logical processor issuing it, below NR_CPUS (the platform
- *		passes the CPU number; tests may pass any)
+ * @cpu:	the logical processor issuing it: a possible CPU
  * @fn:		RAX: leaf number (bits 15:0) and version (bits 23:16)
  * @args:	input and output registers
  *
@@ -257,7 +256,7 @@ u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu, u64 fn,
 	unsigned long flags;
 	u64 ret;
 
-	if (WARN_ON_ONCE(cpu >= NR_CPUS))
+	if (WARN_ON_ONCE(cpu >= nr_cpu_ids))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
 	if (tdx_emul_should_fail(emul, fn))
 		return emul->fail_status;
@@ -268,7 +267,7 @@ u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu, u64 fn,
 
 	raw_spin_lock_irqsave(&emul->lock, flags);
 	if (fn != TDH_SYS_INIT && fn != TDH_SYS_LP_INIT &&
-	    !test_bit(cpu, emul->lp_init_done)) {
+	    !cpumask_test_cpu(cpu, &emul->lp_init_done)) {
 		ret = TDX_SYS_LP_INIT_NOT_DONE;
 		goto out;
 	}

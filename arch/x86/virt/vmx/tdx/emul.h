@@ -6,7 +6,7 @@
 #ifndef _X86_VIRT_TDX_EMUL_H
 #define _X86_VIRT_TDX_EMUL_H
 
-#include <linux/bitmap.h>
+#include <linux/cpumask.h>
 #include <linux/fault-inject.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -32,8 +32,7 @@ enum tdx_emul_state {
 struct tdx_emul {
 	raw_spinlock_t lock;
 	enum tdx_emul_state state;
-	/* Logical processors (< NR_CPUS) that did TDH.SYS.LP.INIT */
-	DECLARE_BITMAP(lp_init_done, NR_CPUS);
+	cpumask_t lp_init_done;		/* LPs that did TDH.SYS.LP.INIT */
 
 	u16 nr_pkgs;			/* platform metadata: packages */
 	u32 pkg_fms;			/* platform metadata: CPUID(1).EAX */

@@ -14,6 +14,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/cpumask.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tdx.h>
@@ -252,35 +253,43 @@ static void tdx_emul_lp_init_before_sys_init_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
 }
 
+/* Two possible CPUs to stand for two logical processors of the model. */
+static void two_lps(struct kunit *test, unsigned int *lp0, unsigned int *lp1)
+{
+	*lp0 = cpumask_first(cpu_possible_mask);
+	*lp1 = cpumask_next(*lp0, cpu_possible_mask);
+	if (*lp1 >= nr_cpu_ids)
+		kunit_skip(test, "needs two possible CPUs");
+}
+
 static void tdx_emul_sys_init_once_test(struct kunit *test)
 {
 	struct tdx_emul *emul = new_module(test);
+	unsigned int lp0, lp1;
 
-	if (NR_CPUS < 2)
-		kunit_skip(test, "needs two logical processors (NR_CPUS < 2)");
-
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_INIT, 1, 0),
+	two_lps(test, &lp0, &lp1);
+	KUNIT_EXPECT_EQ(test, call(emul, lp0, TDH_SYS_INIT, 1, 0),
 			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, 1, TDH_SYS_INIT, 0, 0),
+	KUNIT_EXPECT_EQ(test, call(emul, lp0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, call(emul, lp1, TDH_SYS_INIT, 0, 0),
 			TDX_SYS_INIT_NOT_PENDING);
 }
 
 static void tdx_emul_lp_init_per_lp_test(struct kunit *test)
 {
 	struct tdx_emul *emul = new_module(test);
+	unsigned int lp0, lp1;
 
-	if (NR_CPUS < 2)
-		kunit_skip(test, "needs two logical processors (NR_CPUS < 2)");
-
-	KUNIT_ASSERT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SYS_LP_INIT_DONE);
-	/* LP 1 has not done LP.INIT: nothing else works there yet. */
-	KUNIT_EXPECT_EQ(test, call(emul, 1, TDH_SYS_RD, 0, 0x0800000200000000ULL),
+	two_lps(test, &lp0, &lp1);
+	KUNIT_ASSERT_EQ(test, call(emul, lp0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, call(emul, lp0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, call(emul, lp0, TDH_SYS_LP_INIT, 0, 0),
+			TDX_SYS_LP_INIT_DONE);
+	/* The other LP has not done LP.INIT: nothing else works there yet. */
+	KUNIT_EXPECT_EQ(test, call(emul, lp1, TDH_SYS_RD, 0, 0x0800000200000000ULL),
 			TDX_SYS_LP_INIT_NOT_DONE);
-	KUNIT_EXPECT_EQ(test, call(emul, 1, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, 1, TDH_SYS_RD, 0, 0x0800000200000000ULL),
+	KUNIT_EXPECT_EQ(test, call(emul, lp1, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, call(emul, lp1, TDH_SYS_RD, 0, 0x0800000200000000ULL),
 			TDX_SUCCESS);
 }
 
