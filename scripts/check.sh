@@ -139,7 +139,7 @@ phase build
 # the compiler: they are kept in $CACHE under a hash of those, so a run
 # that changes nothing rebuilds nothing (NO_CACHE=1 rebuilds anyway).
 # Results taken from there say "(cached)".
-CACHE=${TDX_CACHE:-$HOME/.cache/tdx61}
+CACHE=${TDX_CACHE:-$CACHE_HOME/tdx61}
 mkdir -p "$CACHE"
 key() { # key <commit> <what>
 	{
