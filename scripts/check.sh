@@ -94,12 +94,15 @@ accepted() { # accepted <patch> <type>
 }
 for p in "${SERIES[@]}"; do
 	bad=
+	out=$(cd "$TREE" && ./scripts/checkpatch.pl --strict --no-tree --terse --show-types -q \
+		"$PATCHES/$p" 2>&1)
+	# --terse always ends with a "total:" line; without it checkpatch did not run.
+	echo "$out" | grep -q '^total: ' || bad="checkpatch did not run: $out"
 	while IFS= read -r line; do
 		type=$(echo "$line" | sed -nE 's/^[^:]+:[0-9]+: [A-Z]+:([A-Z_]+):.*/\1/p')
 		[ -n "$type" ] || continue
 		accepted "$p" "$type" || bad="$bad$line"$'\n'
-	done < <(cd "$TREE" && ./scripts/checkpatch.pl --strict --no-tree --terse --show-types -q \
-		"$PATCHES/$p" 2>&1)
+	done <<<"$out"
 	if [ -z "$bad" ]; then
 		result PASS "checkpatch --strict: $p"
 	else
