@@ -256,7 +256,9 @@ for log in "$CACHE/$ks"/new-*.log; do
 	[ -e "$log" ] || continue
 	d=$(basename "$log" .log | sed 's/^new-//; s|_|/|g')
 	w=$(count_warnings "$log")
-	if [ "$w" = 0 ]; then
+	if ! grep -q '^  CHECK ' "$log"; then
+		result FAIL "sparse C=2 + W=1: sparse did not run on $d/ (${log#$TOP/})"
+	elif [ "$w" = 0 ]; then
 		result PASS "sparse C=2 + W=1: $d/ has no warnings"
 	else
 		grep -E 'warning:|error:' "$log" | head
@@ -266,7 +268,9 @@ done
 if [ -n "$modified_c" ]; then
 	before=$(count_warnings "$CACHE/$kb/sparse.log")
 	after=$(count_warnings "$CACHE/$ks/modified.log")
-	if [ -e "$CACHE/$kb/sparse.log" ] && [ "$after" -le "$before" ]; then
+	if ! grep -q '^  CHECK ' "$CACHE/$ks/modified.log"; then
+		result FAIL "sparse C=2 + W=1: sparse did not run on the modified files"
+	elif [ -e "$CACHE/$kb/sparse.log" ] && [ "$after" -le "$before" ]; then
 		result PASS "sparse C=2 + W=1: no new warnings in the modified files ($before at the base, $after after)"
 	else
 		result FAIL "sparse C=2 + W=1: warnings in the modified files: $before at the base, $after after"
