@@ -227,6 +227,7 @@ cp "$CACHE/$ktop/bzImage" "$BUILD/bzImage" 2>/dev/null
 # The test kernel has what configs/test.config asks for.
 g checkout -q "$TOP_COMMIT"
 if [ -e "$CACHE/$ktop/config" ]; then
+	mkdir -p "$OBJ"
 	cp "$CACHE/$ktop/config" "$OBJ/.config"
 else
 	"$TOP/scripts/kernel.sh" config
