@@ -123,8 +123,23 @@ apply_series() {
 
 cmd_materialize() {
 	mkdir -p "$BUILD"
-	if [ -d "$TREE/.git" ] && [ "${FORCE:-0}" != 1 ] && tree_has_unexported; then
-		die "$TREE has commits or changes that patches/ lacks: run 'make export' first (or FORCE=1 to discard them)"
+	# An interrupted `make check` leaves HEAD detached at a prefix.
+	if [ -d "$TREE/.git" ] && ! g symbolic-ref -q HEAD >/dev/null &&
+	   [ -z "$(g status --porcelain --untracked-files=no)" ]; then
+		g checkout -q series 2>/dev/null || true
+	fi
+	if [ -d "$TREE/.git" ] && [ "${FORCE:-0}" != 1 ]; then
+		if tree_has_unexported; then
+			die "$TREE has commits or changes that patches/ lacks: run 'make export' first (or FORCE=1 to discard them)"
+		fi
+		# The tree is exactly patches/: keep it, and its files' mtimes,
+		# so that builds stay incremental.
+		if g rev-parse -q --verify "$BASE_TAG" >/dev/null; then
+			g checkout -q -B series HEAD
+			patches_hash >"$(stamp_file)"
+			note "$TREE already matches patches/ ($(g rev-list --count "$BASE_TAG"..HEAD) patches): kept"
+			return
+		fi
 	fi
 	ensure_base
 	g am --abort >/dev/null 2>&1 || true

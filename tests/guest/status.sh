@@ -12,6 +12,13 @@ fi
 for p in memory processor; do
 	f=/sys/firmware/acpi/hotplug/$p/enabled
 	printf 'ACPI %-9s hotplug: enabled=%s\n' "$p" "$(cat $f 2>/dev/null || echo n/a)"
+	why=$(dmesg | grep -o "ACPI: $p hotplug disabled and locked: .*" | head -1)
+	if [ -n "$why" ]; then
+		err=$( (echo 1 >$f) 2>&1 | sed 's/.*: //')
+		echo "  locked (echo 1 > enabled: ${err:-accepted!}); ${why#ACPI: }"
+	fi
+	refused=$(dmesg | grep -c "hot-add refused, $p hotplug is locked")
+	[ "$refused" = 0 ] || echo "  hot-adds refused on this boot: $refused"
 done
 echo "Sleep states:        $(cat /sys/power/state) (mem_sleep: $(cat /sys/power/mem_sleep))"
 echo "CPUs online:         $(cat /sys/devices/system/cpu/online) of $(cat /sys/devices/system/cpu/present) present"

@@ -2,7 +2,8 @@
 /*
  * TDX host support, as userspace sees it: detection (the cpuinfo flag and
  * the kernel's message agree, and with the emulated platform's settings),
- * and a kernel without TDX leaving ACPI hotplug and sleep states alone.
+ * ACPI memory and CPU hotplug locked out when the BIOS enabled TDX, and a
+ * kernel without TDX leaving ACPI hotplug and sleep states alone.
  *
  * Needs root (kernel log, sysfs writes). The emulated platform is the
  * kernel booted with tdx_emulate (CONFIG_INTEL_TDX_HOST_EMULATION);
@@ -207,6 +208,50 @@ TEST(absent_acpi_processor_hotplug_untouched)
 	if (cpuinfo_has_tdx())
 		SKIP(return, "TDX is enabled on this boot");
 	toggle_profile(_metadata, "processor");
+}
+
+/*
+ * With TDX, the profile is disabled and locked: 1 is refused with EPERM,
+ * 0 is accepted, anything else is EINVAL, and the log says why.
+ */
+static void locked_profile(struct __test_metadata *_metadata, const char *name)
+{
+	char path[128], val[16], msg[96];
+	char *log;
+
+	snprintf(path, sizeof(path), HOTPLUG_DIR "/%s/enabled", name);
+	if (read_file(path, val, sizeof(val)))
+		SKIP(return, "no ACPI %s hotplug profile", name);
+	EXPECT_STREQ("0\n", val);
+
+	EXPECT_EQ(-EPERM, write_file(path, "1"));
+	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	EXPECT_STREQ("0\n", val);
+	EXPECT_EQ(0, write_file(path, "0"));
+	EXPECT_EQ(-EINVAL, write_file(path, "2"));
+	EXPECT_EQ(-EINVAL, write_file(path, "on"));
+	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	EXPECT_STREQ("0\n", val);
+
+	log = kernel_log();
+	ASSERT_NE(NULL, log);
+	snprintf(msg, sizeof(msg), "ACPI: %s hotplug disabled and locked: Intel TDX", name);
+	EXPECT_NE(NULL, strstr(log, msg)) TH_LOG("no '%s' in the kernel log", msg);
+	free(log);
+}
+
+TEST(tdx_acpi_memory_hotplug_locked)
+{
+	if (!cpuinfo_has_tdx())
+		SKIP(return, "the BIOS did not enable TDX on this boot");
+	locked_profile(_metadata, "memory");
+}
+
+TEST(tdx_acpi_processor_hotplug_locked)
+{
+	if (!cpuinfo_has_tdx())
+		SKIP(return, "the BIOS did not enable TDX on this boot");
+	locked_profile(_metadata, "processor");
 }
 
 /* Without TDX, every sleep state the platform offers can be chosen. */

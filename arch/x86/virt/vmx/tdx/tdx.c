@@ -6,6 +6,7 @@
  * See Documentation/x86/tdx.rst.
  */
 
+#include <linux/acpi.h>
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -69,6 +70,23 @@ static int __init tdx_read_keyid_partitioning(u64 *msr)
 	return rdmsrl_safe(MSR_IA32_MKTME_KEYID_PARTITIONING, msr);
 }
 
+/*
+ * TDX covers the memory and the CPUs present at boot: the TDX module takes
+ * its memory list once, when it is initialized, and the platform checked
+ * the boot-present CPUs only. Physical memory and CPU hot-add and hot-remove
+ * are not supported with TDX. Lock both ACPI hotplug profiles before the
+ * ACPI scan handlers register, so that no such device is attached after
+ * boot, none is ejected, and user space cannot enable them again. Software
+ * online/offline of memory blocks and CPUs is not affected.
+ */
+static void __init tdx_lock_acpi_hotplug(void)
+{
+	acpi_scan_lock_hotplug_profile("memory",
+		"Intel TDX is enabled in the BIOS and cannot use memory added or removed at runtime; disable TDX in the BIOS to use memory hotplug");
+	acpi_scan_lock_hotplug_profile("processor",
+		"Intel TDX is enabled in the BIOS and does not support physical CPU hotplug; disable TDX in the BIOS to use CPU hotplug");
+}
+
 /**
  * tdx_init() - Detect whether the BIOS enabled TDX
  *
@@ -76,9 +94,10 @@ static int __init tdx_read_keyid_partitioning(u64 *msr)
  *
  * Reads the KeyID partitioning once. When the BIOS enabled TDX with a
  * usable private KeyID range, records the range, sets
- * X86_FEATURE_TDX_HOST_PLATFORM and says so in one line. Otherwise the
- * kernel carries on exactly as without TDX support; a BIOS that enabled
- * TDX with an unusable range gets a warning.
+ * X86_FEATURE_TDX_HOST_PLATFORM, says so in one line and has ACPI memory
+ * and CPU hotplug locked out. Otherwise the kernel carries on exactly as
+ * without TDX support; a BIOS that enabled TDX with an unusable range gets
+ * a warning.
  */
 void __init tdx_init(void)
 {
@@ -108,6 +127,7 @@ void __init tdx_init(void)
 	setup_force_cpu_cap(X86_FEATURE_TDX_HOST_PLATFORM);
 	pr_info("BIOS enabled TDX: private KeyIDs [%u, %u)\n",
 		range.start, range.start + range.nr);
+	tdx_lock_acpi_hotplug();
 }
 
 /**
