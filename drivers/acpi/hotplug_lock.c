@@ -36,6 +36,18 @@ struct acpi_hotplug_lock {
 static struct acpi_hotplug_lock acpi_hotplug_locks[4];
 static unsigned int acpi_nr_hotplug_locks;
 
+/* The lock of @hotplug, if it was locked on request; under acpi_scan_lock. */
+static const struct acpi_hotplug_lock *
+acpi_hotplug_lock_of(const struct acpi_hotplug_profile *hotplug)
+{
+	unsigned int i;
+
+	for (i = 0; i < acpi_nr_hotplug_locks; i++)
+		if (acpi_hotplug_locks[i].profile == hotplug)
+			return &acpi_hotplug_locks[i];
+	return NULL;
+}
+
 /**
  * acpi_scan_lock_hotplug_profile() - Disable and lock a hotplug profile
  * @name:	the profile ("memory", "processor", ...)
@@ -97,17 +109,23 @@ void acpi_scan_hotplug_lock(struct acpi_hotplug_profile *hotplug)
  *
  * Context: Process context. Takes acpi_scan_lock.
  * Return: 0 on success, -EPERM when enabling a locked profile (it stays
- * disabled).
+ * disabled, and the kernel log says why).
  */
 int acpi_scan_hotplug_set(struct acpi_hotplug_profile *hotplug, bool val)
 {
+	const struct acpi_hotplug_lock *lock;
 	int ret = 0;
 
 	acpi_scan_lock_acquire();
-	if (val && hotplug->locked)
+	if (val && hotplug->locked) {
+		lock = acpi_hotplug_lock_of(hotplug);
+		if (lock)
+			pr_warn_ratelimited("%s hotplug stays disabled, it is locked: %s\n",
+					    lock->name, lock->reason);
 		ret = -EPERM;
-	else
+	} else {
 		hotplug->enabled = val;
+	}
 	acpi_scan_lock_release();
 	return ret;
 }
@@ -143,26 +161,22 @@ void acpi_scan_hotplug_lock_apply(struct acpi_hotplug_profile *hotplug,
 }
 
 /**
- * acpi_scan_hot_add_refused() - Say that a hot-add was refused, and why
- * @adev:	the device that was not attached
+ * acpi_scan_hotplug_refused() - Say that a hot-add or eject was refused, and why
+ * @adev:	the device
  * @hotplug:	its class's locked profile
+ * @what:	"hot-add" or "eject"
  *
  * Context: Process context, under acpi_scan_lock.
  */
-void acpi_scan_hot_add_refused(struct acpi_device *adev,
-			       const struct acpi_hotplug_profile *hotplug)
+void acpi_scan_hotplug_refused(struct acpi_device *adev,
+			       const struct acpi_hotplug_profile *hotplug,
+			       const char *what)
 {
-	unsigned int i;
+	const struct acpi_hotplug_lock *lock = acpi_hotplug_lock_of(hotplug);
 
-	for (i = 0; i < acpi_nr_hotplug_locks; i++) {
-		const struct acpi_hotplug_lock *lock = &acpi_hotplug_locks[i];
-
-		if (lock->profile == hotplug) {
-			dev_warn_ratelimited(&adev->dev,
-					     "hot-add refused, %s hotplug is locked: %s\n",
-					     lock->name, lock->reason);
-			return;
-		}
-	}
-	dev_warn_ratelimited(&adev->dev, "hot-add refused, hotplug is locked\n");
+	if (lock)
+		dev_warn_ratelimited(&adev->dev, "%s refused, %s hotplug is locked: %s\n",
+				     what, lock->name, lock->reason);
+	else
+		dev_warn_ratelimited(&adev->dev, "%s refused, hotplug is locked\n", what);
 }

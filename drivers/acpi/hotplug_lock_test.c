@@ -118,4 +118,5 @@ static struct kunit_suite acpi_hotplug_lock_suite = {
 	.name = "acpi_hotplug_lock",
 	.test_cases = acpi_hotplug_lock_cases,
 };
+
 kunit_test_suite(acpi_hotplug_lock_suite);

@@ -71,8 +71,9 @@ writes() { echo "$1" >"$2" && is "$2" "$1"; }
 # the device (query-acpi-ospm-status).
 ospm_is() {
 	qmp '{"execute": "query-acpi-ospm-status"}' || return 1
-	echo "$QMP_REPLY" | grep -o "{[^}]*\"device\": \"$1\"[^}]*}" |
-		grep "\"source\": $2," | grep -q "\"status\": $3}"
+	ost=$(echo "$QMP_REPLY" | grep -o "{[^}]*\"device\": \"$1\"[^}]*}")
+	echo "$ost" | grep -q "\"source\": $2[,}]" &&
+		echo "$ost" | grep -q "\"status\": $3[,}]"
 }
 
 # Runtime hot-add through the QEMU monitor: a 256 MiB pc-dimm and a CPU in
@@ -115,6 +116,7 @@ absent)
 	check "absent: _OST reported success for the pc-dimm" wait_for 10 ospm_is d1 1 0
 	check "absent: runtime CPU add through the monitor" add_cpu
 	check "absent: the hot-added CPU 4 is present" wait_for 60 cpu4_present
+	check "absent: _OST reported success for the CPU" wait_for 10 ospm_is c4 1 0
 	check "absent: CPU 4 can be onlined" cpu4_online
 	check "absent: CPU 4 can be offlined again" cpu4_offline
 	;;
@@ -130,8 +132,9 @@ emulated)
 		check "emulated: ACPI $p hotplug locked, the log says why" \
 			dmesg_has "ACPI: $p hotplug disabled and locked: Intel TDX is enabled in the BIOS"
 		check "emulated: ACPI $p hotplug enabled reads 0" is $HP/$p/enabled 0
-		check "emulated: ACPI $p hotplug: writing 1 -> EPERM" \
-			write_fails "Operation not permitted" 1 $HP/$p/enabled
+		check "emulated: ACPI $p hotplug: writing 1 -> EPERM, the log says why" \
+			eval "write_fails 'Operation not permitted' 1 $HP/$p/enabled &&
+			      dmesg_has '$p hotplug stays disabled, it is locked: Intel TDX'"
 		check "emulated: ACPI $p hotplug still 0, writing 0 works" \
 			eval "is $HP/$p/enabled 0 && writes 0 $HP/$p/enabled"
 		check "emulated: ACPI $p hotplug: writing 2 -> EINVAL" \
@@ -147,10 +150,13 @@ emulated)
 	check "emulated: runtime CPU add reaches the guest" add_cpu
 	check "emulated: the CPU hot-add is refused, the log says why" \
 		wait_for 60 dmesg_has "hot-add refused, processor hotplug is locked: Intel TDX"
+	check "emulated: _OST told the firmware the CPU hot-add failed" wait_for 10 ospm_is c4 1 1
 	check "emulated: no CPU 4" eval '! cpu4_present && [ "$(cat /sys/devices/system/cpu/present)" = 0-3 ]'
 	check "emulated: eject of the boot pc-dimm requested" \
 		qmp '{"execute": "device_del", "arguments": {"id": "d0"}}'
 	check "emulated: the eject is refused (_OST: not supported)" wait_for 60 ospm_is d0 3 128
+	check "emulated: the log says why the eject was refused" \
+		dmesg_has "eject refused, memory hotplug is locked: Intel TDX"
 	check "emulated: the boot pc-dimm's memory is still online" boot_dimm_online
 	;;
 esac

@@ -82,9 +82,9 @@ static int __init tdx_read_keyid_partitioning(u64 *msr)
 static void __init tdx_lock_acpi_hotplug(void)
 {
 	acpi_scan_lock_hotplug_profile("memory",
-		"Intel TDX is enabled in the BIOS and cannot use memory added or removed at runtime; disable TDX in the BIOS to use memory hotplug");
+				       "Intel TDX is enabled in the BIOS and cannot use memory added or removed at runtime; disable TDX in the BIOS to use memory hotplug");
 	acpi_scan_lock_hotplug_profile("processor",
-		"Intel TDX is enabled in the BIOS and does not support physical CPU hotplug; disable TDX in the BIOS to use CPU hotplug");
+				       "Intel TDX is enabled in the BIOS and does not support physical CPU hotplug; disable TDX in the BIOS to use CPU hotplug");
 }
 
 /**
