@@ -21,4 +21,13 @@ for p in memory processor; do
 	[ "$refused" = 0 ] || echo "  hot-adds refused on this boot: $refused"
 done
 echo "Sleep states:        $(cat /sys/power/state) (mem_sleep: $(cat /sys/power/mem_sleep))"
+tds=/sys/kernel/debug/tdx_emul/tds
+if [ -e $tds ]; then
+	echo "TD policy (emulated TDs: $(awk '/^tds:/ { print $2 }' $tds)):"
+	dmesg | grep -o 'virt/tdx: refusing to offline CPU.*' | head -1 | sed 's/^/  /'
+	dmesg | grep -o 'virt/tdx: cannot create a TD.*' | head -1 | sed 's/^/  /'
+	dmesg | grep -o 'virt/tdx: refusing suspend to RAM.*' | head -1 | sed 's/^/  /'
+	dmesg | grep -o 'virt/tdx: refusing hibernation.*' | head -1 | sed 's/^/  /'
+	dmesg | grep -o 'virt/tdx: the TDX module does not survive.*' | head -1 | sed 's/^/  /'
+fi
 echo "CPUs online:         $(cat /sys/devices/system/cpu/online) of $(cat /sys/devices/system/cpu/present) present"

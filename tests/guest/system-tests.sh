@@ -89,6 +89,128 @@ cpu4_present() { [ -e /sys/devices/system/cpu/cpu4 ]; }
 cpu4_online() { echo 1 >/sys/devices/system/cpu/cpu4/online && is /sys/devices/system/cpu/cpu4/online 1; }
 cpu4_offline() { echo 0 >/sys/devices/system/cpu/cpu4/online && is /sys/devices/system/cpu/cpu4/online 0; }
 
+# ---- TD-aware CPU offline and sleep policy (tdx_hotplug.h) ----
+TDS=/sys/kernel/debug/tdx_emul/tds
+CPU=/sys/devices/system/cpu
+td() { echo "$1" >$TDS; }
+nr_tds() { awk '/^tds:/ { print $2 }' $TDS; }
+cpu_set() { echo "$2" >$CPU/cpu$1/online; }
+cpu_is() { is $CPU/cpu$1/online "$2"; }
+# sleep_to <state> <pm_test level>: one pm_test transition; fails with its error.
+sleep_to() {
+	echo "$2" >/sys/power/pm_test
+	echo "$1" >/sys/power/state
+	rc=$?
+	echo none >/sys/power/pm_test
+	return $rc
+}
+sleep_fails() {
+	err=$( (sleep_to "$2" "$3") 2>&1 ) && return 1
+	case "$err" in *"$1"*) return 0 ;; *) echo "# $2: $err"; return 1 ;; esac
+}
+# The invariant, from one snapshot taken by the kernel under the CPU
+# hotplug lock: no TDX package without an online CPU while a TD exists.
+invariant_holds() {
+	snap=$(cat $TDS)
+	t=$(echo "$snap" | awk '/^tds:/ { print $2 }')
+	o=$(echo "$snap" | awk '/^offline packages:/ { print $3 }')
+	[ "$t" = 0 ] || [ "$o" = 0 ]
+}
+# offline_online_ms <cpu> <cycles>: mean offline+online time in ms.
+offline_online_ms() {
+	start=$(cut -d' ' -f1 /proc/uptime)
+	i=0
+	while [ $i -lt "$2" ]; do
+		cpu_set "$1" 0 && cpu_set "$1" 1 || return 1
+		i=$((i + 1))
+	done
+	end=$(cut -d' ' -f1 /proc/uptime)
+	echo "$start $end $2" | awk '{ printf "%.0f", ($2 - $1) * 1000 / $3 }'
+}
+stress_cpus() {
+	end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+		for c in 1 2 3; do
+			echo 0 >$CPU/cpu$c/online 2>/dev/null
+			echo 1 >$CPU/cpu$c/online 2>/dev/null
+		done
+	done
+}
+stress_tds() {
+	end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+		echo create >$TDS 2>/dev/null
+		echo create >$TDS 2>/dev/null
+		echo destroy >$TDS 2>/dev/null
+		echo destroy >$TDS 2>/dev/null
+	done
+}
+stress_and_watch() {
+	stress_cpus "$1" &
+	a=$!
+	stress_tds "$1" &
+	b=$!
+	bad=0
+	samples=0
+	while kill -0 $a 2>/dev/null || kill -0 $b 2>/dev/null; do
+		invariant_holds || bad=$((bad + 1))
+		samples=$((samples + 1))
+	done
+	wait
+	while [ "$(nr_tds)" != 0 ]; do td destroy || break; done
+	for c in 1 2 3; do cpu_set $c 1 2>/dev/null; done
+	echo "# stress: $samples snapshots, $bad with a TD and a package offline"
+	[ "$bad" = 0 ] && [ "$samples" -gt 0 ]
+}
+
+policy_emulated() {
+	check "policy: a TD is created through the core path" eval 'td create && [ "$(nr_tds)" = 1 ]'
+	check "policy: with a TD, CPU 3 goes offline" cpu_set 3 0
+	check "policy: with a TD, the last CPU of package 1 (CPU 2) -> EBUSY" \
+		write_fails "Device or resource busy" 0 $CPU/cpu2/online
+	check "policy: CPU 2 is still online, the log says why" \
+		eval 'cpu_is 2 1 && dmesg_has "refusing to offline CPU 2, the last online CPU of package 1: 1 TDs are running"'
+	check "policy: with a TD, CPU 1 goes offline and comes back" eval 'cpu_set 1 0 && cpu_set 1 1'
+	check "policy: with a TD, suspend to RAM (mem, deep) -> EBUSY" \
+		eval 'echo deep >/sys/power/mem_sleep && sleep_fails "Device or resource busy" mem core'
+	check "policy: the log says why suspend was refused" dmesg_has "refusing suspend to RAM: 1 TDs are running"
+	check "policy: with a TD, hibernation (disk) -> EBUSY" \
+		sleep_fails "Device or resource busy" disk core
+	check "policy: with a TD, s2idle (freeze) works and the system comes back" sleep_to freeze devices
+	check "policy: the TD survived s2idle" eval '[ "$(nr_tds)" = 1 ]'
+	FIG_TD=$(offline_online_ms 1 10)
+	check "policy: CPU 1 offline+online x10 with a TD held (${FIG_TD} ms per cycle)" [ -n "$FIG_TD" ]
+	echo "# FIGURE CPU offline+online in QEMU TCG, TDX emulated, 1 TD held: ${FIG_TD} ms per cycle"
+	check "policy: the TD is destroyed" eval 'td destroy && [ "$(nr_tds)" = 0 ]'
+	check "policy: without TDs, CPU 2 (all of package 1) goes offline" cpu_set 2 0
+	check "policy: creating a TD while package 1 is offline -> EBUSY" \
+		eval 'write_fails "Device or resource busy" create $TDS && dmesg_has "cannot create a TD: package 1 has no online CPU"'
+	check "policy: package 1 back online, a TD can be created and destroyed" \
+		eval 'cpu_set 2 1 && cpu_set 3 1 && td create && td destroy'
+	check "policy: stress, CPU offline/online vs TD create/destroy for 30 s" stress_and_watch 30
+	check "policy: all CPUs online after the stress" is $CPU/online 0-3
+	check "policy: without TDs, s2idle works" sleep_to freeze devices
+	check "policy: without TDs, suspend to RAM (mem, pm_test core) works" sleep_to mem core
+	check "policy: after S3 the TDX module is gone, the log says so" \
+		dmesg_has "the TDX module does not survive S3 or S4: TDX is unusable until the next boot"
+	check "policy: after S3, creating a TD -> ENODEV" write_fails "No such device" create $TDS
+	check "policy: without TDs, hibernation (disk, pm_test core) works" sleep_to disk core
+	check "policy: after S3, CPU offline and online work" eval 'cpu_set 3 0 && cpu_set 3 1'
+}
+
+policy_absent() {
+	check "absent: all of package 1 goes offline and comes back" \
+		eval 'cpu_set 2 0 && cpu_set 3 0 && cpu_set 2 1 && cpu_set 3 1'
+	FIG_ABS=$(offline_online_ms 1 10)
+	check "absent: CPU 1 offline+online x10 (${FIG_ABS} ms per cycle)" [ -n "$FIG_ABS" ]
+	echo "# FIGURE CPU offline+online in QEMU TCG, TDX absent: ${FIG_ABS} ms per cycle"
+	check "absent: s2idle (freeze) works" sleep_to freeze devices
+	check "absent: hibernation (disk, pm_test core) works" sleep_to disk core
+	check "absent: suspend to RAM (mem, pm_test core) works" \
+		eval 'echo deep >/sys/power/mem_sleep && sleep_to mem core'
+	check "absent: all CPUs online" is $CPU/online 0-3
+}
+
 echo "TAP version 13"
 check "topology: CPUs 0-3 online in 2 packages" \
 	eval '[ "$(cat /sys/devices/system/cpu/online)" = 0-3 ] && [ "$(nr_packages)" = 2 ]'
@@ -119,6 +241,7 @@ absent)
 	check "absent: _OST reported success for the CPU" wait_for 10 ospm_is c4 1 0
 	check "absent: CPU 4 can be onlined" cpu4_online
 	check "absent: CPU 4 can be offlined again" cpu4_offline
+	policy_absent
 	;;
 emulated)
 	check "emulated: the banner says TDX is emulated" dmesg_has "EMULATED TDX PLATFORM"
@@ -158,6 +281,7 @@ emulated)
 	check "emulated: the log says why the eject was refused" \
 		dmesg_has "eject refused, memory hotplug is locked: Intel TDX"
 	check "emulated: the boot pc-dimm's memory is still online" boot_dimm_online
+	policy_emulated
 	;;
 esac
 echo "1..$n"

@@ -16,13 +16,22 @@
  * the status returned instead of calling the model.
  */
 
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/panic.h>
 #include <linux/printk.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tdx_hotplug.h>
 #include <linux/topology.h>
+#include <linux/uaccess.h>
 #include <asm/processor.h>
 #include "emul.h"
 
@@ -241,11 +250,13 @@ static bool tdx_emul_should_fail(struct tdx_emul *emul, u64 fn)
  * @fn:		RAX: leaf number (bits 15:0) and version (bits 23:16)
  * @args:	input and output registers
  *
- * A SEAMCALL before TDH.SYS.LP.INIT on @cpu fails, except TDH.SYS.INIT
- * and TDH.SYS.LP.INIT themselves. Leaves of the ABI that the model does
- * not implement answer TDX_SYS_NOT_READY, as the module does before its
- * configuration is complete; numbers that are no leaf, and reserved RAX
- * bits, answer TDX_OPERAND_INVALID for RAX.
+ * After tdx_emul_lose_state(), every SEAMCALL fails with VMfailInvalid, as
+ * on a platform whose TDX module is gone. Otherwise, a SEAMCALL before
+ * TDH.SYS.LP.INIT on @cpu fails, except TDH.SYS.INIT and TDH.SYS.LP.INIT
+ * themselves. Leaves of the ABI that the model does not implement answer
+ * TDX_SYS_NOT_READY, as the module does before its configuration is
+ * complete; numbers that are no leaf, and reserved RAX bits, answer
+ * TDX_OPERAND_INVALID for RAX.
  *
  * Context: Any context; takes @emul->lock (a raw spinlock).
  * Return: the TDX module status.
@@ -266,6 +277,10 @@ u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu, u64 fn,
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
 
 	raw_spin_lock_irqsave(&emul->lock, flags);
+	if (emul->lost) {
+		ret = TDX_SEAMCALL_VMFAILINVALID;
+		goto out;
+	}
 	if (fn != TDH_SYS_INIT && fn != TDH_SYS_LP_INIT &&
 	    !cpumask_test_cpu(cpu, &emul->lp_init_done)) {
 		ret = TDX_SYS_LP_INIT_NOT_DONE;
@@ -291,6 +306,135 @@ out:
 	return ret;
 }
 
+/*
+ * TDs for the selftests (debugfs tdx_emul/tds), created and destroyed
+ * through tdx_td_keyid_get() and tdx_td_keyid_put(), the path KVM takes.
+ * The model records on which packages each TD's KeyID is configured, as
+ * TDH.MNG.KEY.CONFIG on one online CPU of each package would. The list is
+ * protected by tdx_emul_tds_lock, taken before the policy's locks.
+ */
+struct tdx_emul_td {
+	struct list_head node;
+	int keyid;
+	unsigned long pkgs;	/* packages with the KeyID configured */
+};
+
+static LIST_HEAD(tdx_emul_tds);
+static DEFINE_MUTEX(tdx_emul_tds_lock);
+
+static int tdx_emul_td_create(void)
+{
+	struct tdx_emul_td *td;
+	unsigned int cpu;
+
+	td = kzalloc(sizeof(*td), GFP_KERNEL);
+	if (!td)
+		return -ENOMEM;
+	td->keyid = tdx_td_keyid_get();
+	if (td->keyid < 0) {
+		int ret = td->keyid;
+
+		kfree(td);
+		return ret;
+	}
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		__set_bit(topology_logical_package_id(cpu) % BITS_PER_LONG, &td->pkgs);
+	cpus_read_unlock();
+	list_add_tail(&td->node, &tdx_emul_tds);
+	return 0;
+}
+
+static int tdx_emul_td_destroy(void)
+{
+	struct tdx_emul_td *td;
+
+	if (list_empty(&tdx_emul_tds))
+		return -ENOENT;
+	td = list_last_entry(&tdx_emul_tds, struct tdx_emul_td, node);
+	list_del(&td->node);
+	tdx_td_keyid_put(td->keyid);
+	kfree(td);
+	return 0;
+}
+
+static ssize_t tdx_emul_tds_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	char buf[16];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+
+	mutex_lock(&tdx_emul_tds_lock);
+	if (sysfs_streq(buf, "create"))
+		ret = tdx_emul_td_create();
+	else if (sysfs_streq(buf, "destroy"))
+		ret = tdx_emul_td_destroy();
+	else
+		ret = -EINVAL;
+	mutex_unlock(&tdx_emul_tds_lock);
+	return ret ? ret : count;
+}
+
+/*
+ * "tds: <TDs counted by the policy>", "offline packages: <TDX packages
+ * without an online CPU>", then one "keyid <K> packages <mask>" line per
+ * TD: one consistent snapshot, taken with CPU hotplug held off.
+ */
+static int tdx_emul_tds_show(struct seq_file *m, void *unused)
+{
+	struct tdx_emul_td *td;
+
+	mutex_lock(&tdx_emul_tds_lock);
+	cpus_read_lock();
+	seq_printf(m, "tds: %d\noffline packages: %u\n", tdx_nr_tds(),
+		   tdx_nr_offline_pkgs());
+	list_for_each_entry(td, &tdx_emul_tds, node)
+		seq_printf(m, "keyid %d packages %#lx\n", td->keyid, td->pkgs);
+	cpus_read_unlock();
+	mutex_unlock(&tdx_emul_tds_lock);
+	return 0;
+}
+
+static int tdx_emul_tds_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, tdx_emul_tds_show, NULL);
+}
+
+static const struct file_operations tdx_emul_tds_fops = {
+	.owner		= THIS_MODULE,
+	.open		= tdx_emul_tds_open,
+	.read		= seq_read,
+	.write		= tdx_emul_tds_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+/**
+ * tdx_emul_lose_state() - The platform went through S3 or S4
+ *
+ * The emulated TDX module is gone, as the real one would be: from now on
+ * every SEAMCALL fails with VMfailInvalid.
+ *
+ * Context: Any context.
+ */
+void tdx_emul_lose_state(void)
+{
+	unsigned long flags;
+
+	if (!tdx_emul_enabled)
+		return;
+	raw_spin_lock_irqsave(&tdx_emul_module.lock, flags);
+	tdx_emul_module.lost = true;
+	raw_spin_unlock_irqrestore(&tdx_emul_module.lock, flags);
+}
+
 static int __init tdx_emul_init(void)
 {
 	struct dentry *dir;
@@ -308,6 +452,7 @@ static int __init tdx_emul_init(void)
 	debugfs_create_x64("fail_seamcall_status", 0600, dir,
 			   &tdx_emul_module.fail_status);
 	debugfs_create_x64("keyid_partitioning", 0400, dir, &tdx_emul_msr);
+	debugfs_create_file("tds", 0600, dir, NULL, &tdx_emul_tds_fops);
 	return 0;
 }
 arch_initcall(tdx_emul_init);

@@ -26,13 +26,14 @@ enum tdx_emul_state {
  *
  * @lock serializes SEAMCALLs on the model, as the real module's global
  * lock does; it is a raw spinlock because SEAMCALLs are issued with IRQs
- * off (CPU hotplug, KVM's hardware enabling). It protects @state and
- * @lp_init_done. The rest is set before the model is used.
+ * off (CPU hotplug, KVM's hardware enabling). It protects @state,
+ * @lp_init_done and @lost. The rest is set before the model is used.
  */
 struct tdx_emul {
 	raw_spinlock_t lock;
 	enum tdx_emul_state state;
 	cpumask_t lp_init_done;		/* LPs that did TDH.SYS.LP.INIT */
+	bool lost;			/* gone in S3/S4: VMfailInvalid */
 
 	u16 nr_pkgs;			/* platform metadata: packages */
 	u32 pkg_fms;			/* platform metadata: CPUID(1).EAX */
@@ -53,6 +54,7 @@ struct tdx_emul *tdx_emul_platform(void);
 void tdx_emul_model_init(struct tdx_emul *emul, u16 nr_pkgs, u32 pkg_fms);
 u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu, u64 fn,
 		      struct tdx_module_args *args);
+void tdx_emul_lose_state(void);
 #else
 static inline bool tdx_emul_active(void)
 {
@@ -74,6 +76,8 @@ static inline u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu,
 {
 	return TDX_SEAMCALL_UD;
 }
+
+static inline void tdx_emul_lose_state(void) {}
 #endif
 
 #endif /* _X86_VIRT_TDX_EMUL_H */

@@ -10,9 +10,13 @@
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/preempt.h>
 #include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/tdx_hotplug.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -21,7 +25,7 @@
 #include "emul.h"
 
 /* The TDX private KeyIDs; written once by tdx_init(), read-only after. */
-static struct tdx_keyid_range tdx_keyids __ro_after_init;
+struct tdx_keyid_range tdx_keyids __ro_after_init;
 
 /**
  * tdx_parse_keyid_partitioning() - Decode IA32_MKTME_KEYID_PARTITIONING
@@ -291,3 +295,58 @@ int seamcall(u64 fn, struct tdx_module_args *args, u64 *status)
 {
 	return seamcall_on(tdx_emul_platform(), fn, args, status);
 }
+
+/*
+ * TDH.SYS.INIT is done once, by the first CPU that enables TDX; its result
+ * is kept. Both under tdx_sys_init_lock, a raw spinlock because CPUs enable
+ * TDX with IRQs off.
+ */
+static DEFINE_RAW_SPINLOCK(tdx_sys_init_lock);
+static bool tdx_sys_init_done;
+static int tdx_sys_init_ret;
+
+/* TDH.SYS.LP.INIT succeeded on this CPU; written with IRQs off on it. */
+static DEFINE_PER_CPU(bool, tdx_lp_ready);
+
+/**
+ * tdx_cpu_enable() - Enable TDX on this CPU
+ *
+ * KVM calls this right after VMXON, on every CPU it enables: the first call
+ * on any CPU does TDH.SYS.INIT, and each CPU does TDH.SYS.LP.INIT once,
+ * before any other SEAMCALL on it. Calling it again is cheap and returns
+ * the first result.
+ *
+ * Context: IRQs off, on the CPU to enable, which is in VMX operation.
+ * Return: 0 on success; -ENODEV if TDX is absent or was lost in S3/S4
+ * (no SEAMCALL is issued then); the errno of the failing SEAMCALL
+ * otherwise (see seamcall_status_to_errno()).
+ */
+int tdx_cpu_enable(void)
+{
+	struct tdx_module_args args = {};
+	int ret;
+
+	lockdep_assert_irqs_disabled();
+
+	if (tdx_platform_state() != TDX_PLATFORM_USABLE)
+		return -ENODEV;
+	if (__this_cpu_read(tdx_lp_ready))
+		return 0;
+
+	raw_spin_lock(&tdx_sys_init_lock);
+	if (!tdx_sys_init_done) {
+		tdx_sys_init_ret = seamcall(TDH_SYS_INIT, &args, NULL);
+		tdx_sys_init_done = true;
+	}
+	ret = tdx_sys_init_ret;
+	raw_spin_unlock(&tdx_sys_init_lock);
+	if (ret)
+		return ret;
+
+	memset(&args, 0, sizeof(args));
+	ret = seamcall(TDH_SYS_LP_INIT, &args, NULL);
+	if (!ret)
+		__this_cpu_write(tdx_lp_ready, true);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(tdx_cpu_enable);

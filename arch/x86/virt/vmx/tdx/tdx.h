@@ -3,6 +3,7 @@
 #define _X86_VIRT_TDX_H
 
 #include <linux/bits.h>
+#include <linux/suspend.h>
 #include <linux/types.h>
 #include <asm/tdx.h>
 
@@ -19,6 +20,9 @@ struct tdx_keyid_range {
 };
 
 int tdx_parse_keyid_partitioning(u64 msr, struct tdx_keyid_range *range);
+
+/* Set by tdx_init() when the BIOS enabled TDX; read-only afterwards. */
+extern struct tdx_keyid_range tdx_keyids;
 
 /* SEAMCALL leaf numbers of the TDX module ABI used by this code. */
 #define TDH_SYS_INIT			33
@@ -75,5 +79,28 @@ int seamcall_status_to_errno(u64 status);
 int seamcall_on(struct tdx_emul *emul, u64 fn, struct tdx_module_args *args,
 		u64 *status);
 int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
+
+/**
+ * struct tdx_pkgs - Online CPUs per package, for the CPU offline policy
+ * @nr:		number of packages (topology_max_packages())
+ * @online:	online CPUs of each package
+ * @present:	packages that had an online CPU when TDX was set up
+ *
+ * The platform's instance is protected by cpu_hotplug_lock (hotplug.c).
+ */
+struct tdx_pkgs {
+	unsigned int nr;
+	unsigned int *online;
+	unsigned long *present;
+};
+
+int tdx_may_offline(unsigned int nr_tds, unsigned int pkg_online, bool tasks_frozen);
+int tdx_may_sleep(unsigned int nr_tds, suspend_state_t state);
+void tdx_pkgs_cpu_up(struct tdx_pkgs *pkgs, unsigned int pkg);
+int tdx_pkgs_cpu_down(struct tdx_pkgs *pkgs, unsigned int pkg,
+		      unsigned int nr_tds, bool tasks_frozen);
+unsigned int tdx_pkgs_nr_offline(const struct tdx_pkgs *pkgs, unsigned int *first);
+int tdx_nr_tds(void);
+unsigned int tdx_nr_offline_pkgs(void);
 
 #endif /* _X86_VIRT_TDX_H */

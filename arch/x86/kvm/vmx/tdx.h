@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __KVM_X86_VMX_TDX_H
+#define __KVM_X86_VMX_TDX_H
+
+#ifdef CONFIG_INTEL_TDX_HOST
+void tdx_hardware_setup(void);
+void tdx_hardware_enable(void);
+#else
+static inline void tdx_hardware_setup(void) {}
+static inline void tdx_hardware_enable(void) {}
+#endif
+
+#endif /* __KVM_X86_VMX_TDX_H */
