@@ -21,13 +21,14 @@ for p in memory processor; do
 	[ "$refused" = 0 ] || echo "  hot-adds refused on this boot: $refused"
 done
 echo "Sleep states:        $(cat /sys/power/state) (mem_sleep: $(cat /sys/power/mem_sleep))"
-tds=/sys/kernel/debug/tdx_emul/tds
-if [ -e $tds ]; then
-	echo "TD policy (emulated TDs: $(awk '/^tds:/ { print $2 }' $tds)):"
-	dmesg | grep -o 'virt/tdx: refusing to offline CPU.*' | head -1 | sed 's/^/  /'
-	dmesg | grep -o 'virt/tdx: cannot create a TD.*' | head -1 | sed 's/^/  /'
-	dmesg | grep -o 'virt/tdx: refusing suspend to RAM.*' | head -1 | sed 's/^/  /'
-	dmesg | grep -o 'virt/tdx: refusing hibernation.*' | head -1 | sed 's/^/  /'
-	dmesg | grep -o 'virt/tdx: the TDX module does not survive.*' | head -1 | sed 's/^/  /'
+# The TD-aware policy at work, as the system tests of this boot saw it.
+if grep -q ' policy: ' /tmp/system.tap 2>/dev/null; then
+	echo "TD policy (system tests on this boot):"
+	grep -E ' policy: .*(EBUSY|ENODEV|works|goes offline|comes back)' /tmp/system.tap |
+		sed -E 's/^ok [0-9]+ policy: /  ok      /; s/^not ok [0-9]+ policy: /  FAILED  /'
+	for m in 'refusing to offline CPU' 'cannot create a TD' 'refusing suspend to RAM' \
+		 'refusing hibernation' 'the TDX module does not survive'; do
+		dmesg | grep -o "virt/tdx: $m.*" | head -1 | sed 's/^/  log: /'
+	done
 fi
 echo "CPUs online:         $(cat /sys/devices/system/cpu/online) of $(cat /sys/devices/system/cpu/present) present"

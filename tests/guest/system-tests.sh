@@ -127,23 +127,39 @@ offline_online_ms() {
 	end=$(cut -d' ' -f1 /proc/uptime)
 	echo "$start $end $2" | awk '{ printf "%.0f", ($2 - $1) * 1000 / $3 }'
 }
+# stress_cpus/stress_tds <seconds>: loop, then print how often they succeeded.
 stress_cpus() {
 	end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	done_=0
+	refused=0
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
-		for c in 1 2 3; do
-			echo 0 >$CPU/cpu$c/online 2>/dev/null
-			echo 1 >$CPU/cpu$c/online 2>/dev/null
+		for c in 2 3 1; do
+			if echo 0 >$CPU/cpu$c/online 2>/dev/null; then
+				done_=$((done_ + 1))
+			else
+				refused=$((refused + 1))
+			fi
 		done
+		for c in 1 2 3; do echo 1 >$CPU/cpu$c/online 2>/dev/null; done
 	done
+	echo "$done_ $refused" >/tmp/stress-cpus
 }
 stress_tds() {
 	end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	done_=0
+	refused=0
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
-		echo create >$TDS 2>/dev/null
-		echo create >$TDS 2>/dev/null
+		for i in 1 2; do
+			if echo create >$TDS 2>/dev/null; then
+				done_=$((done_ + 1))
+			else
+				refused=$((refused + 1))
+			fi
+		done
 		echo destroy >$TDS 2>/dev/null
 		echo destroy >$TDS 2>/dev/null
 	done
+	echo "$done_ $refused" >/tmp/stress-tds
 }
 stress_and_watch() {
 	stress_cpus "$1" &
@@ -159,8 +175,10 @@ stress_and_watch() {
 	wait
 	while [ "$(nr_tds)" != 0 ]; do td destroy || break; done
 	for c in 1 2 3; do cpu_set $c 1 2>/dev/null; done
-	echo "# stress: $samples snapshots, $bad with a TD and a package offline"
-	[ "$bad" = 0 ] && [ "$samples" -gt 0 ]
+	read -r offl offl_refused </tmp/stress-cpus
+	read -r tds tds_refused </tmp/stress-tds
+	echo "# stress: $offl CPU offlines ($offl_refused refused), $tds TDs created ($tds_refused refused), $samples snapshots, $bad with a TD and a package offline"
+	[ "$bad" = 0 ] && [ "$samples" -gt 0 ] && [ "$offl" -gt 0 ] && [ "$tds" -gt 0 ]
 }
 
 policy_emulated() {
