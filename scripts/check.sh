@@ -187,11 +187,18 @@ if ! cached "$kb/vmlinux"; then
 	if build_at "$BASE_TAG" "$LOGS/build-base.log" -- vmlinux; then
 		mkdir -p "$CACHE/$kb"
 		cp "$OBJ/vmlinux" "$CACHE/$kb/vmlinux"
-		[ -z "$modified_c" ] || "$TOP/scripts/kernel.sh" build W=1 C=2 \
-			$(objs_of $modified_c) >"$CACHE/$kb/sparse.log" 2>&1
 	else
 		tail -20 "$LOGS/build-base.log"
 	fi
+fi
+# The base's warnings in the files the series modifies, keyed by that list.
+kbs=base-sparse-$(key "$BASE_TAG" "base-sparse $(echo $modified_c)")
+if [ -n "$modified_c" ] && ! cached "$kbs/sparse.log"; then
+	g checkout -q "$BASE_TAG"
+	"$TOP/scripts/kernel.sh" config
+	mkdir -p "$CACHE/$kbs"
+	"$TOP/scripts/kernel.sh" build W=1 C=2 $(objs_of $modified_c) \
+		>"$CACHE/$kbs/sparse.log" 2>&1
 fi
 if [ -e "$CACHE/$kb/vmlinux" ]; then
 	result PASS "build: base ($DEB_PKG $DEB_VERSION)"
@@ -259,7 +266,7 @@ fi
 for f in $new_c; do
 	log=$CACHE/$ks/new.log
 	w=$(grep -E 'warning:|error:' "$log" | grep -c "$f:" || true)
-	if ! grep -q "^  CHECK   *$f\$" "$log"; then
+	if ! grep -qE "^  CHECK +(.*/)?$f\$" "$log"; then
 		result FAIL "sparse C=2 + W=1: sparse did not run on $f (${log#$TOP/})"
 	elif [ "$w" = 0 ]; then
 		result PASS "sparse C=2 + W=1: $f has no warnings"
@@ -269,11 +276,11 @@ for f in $new_c; do
 	fi
 done
 if [ -n "$modified_c" ]; then
-	before=$(count_warnings "$CACHE/$kb/sparse.log")
+	before=$(count_warnings "$CACHE/$kbs/sparse.log")
 	after=$(count_warnings "$CACHE/$ks/modified.log")
 	if ! grep -q '^  CHECK ' "$CACHE/$ks/modified.log"; then
 		result FAIL "sparse C=2 + W=1: sparse did not run on the modified files"
-	elif [ -e "$CACHE/$kb/sparse.log" ] && [ "$after" -le "$before" ]; then
+	elif [ -e "$CACHE/$kbs/sparse.log" ] && [ "$after" -le "$before" ]; then
 		result PASS "sparse C=2 + W=1: no new warnings in the modified files ($before at the base, $after after)"
 	else
 		result FAIL "sparse C=2 + W=1: warnings in the modified files: $before at the base, $after after"

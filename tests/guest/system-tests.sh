@@ -183,6 +183,8 @@ stress_and_watch() {
 
 policy_emulated() {
 	check "policy: a TD is created through the core path" eval 'td create && [ "$(nr_tds)" = 1 ]'
+	check "policy: creating it enabled TDX on every CPU (SYS.INIT, LP.INIT on CPUs 0-3)" \
+		grep -qx "lp-initialized cpus: 0-3" $TDS
 	check "policy: with a TD, CPU 3 goes offline" cpu_set 3 0
 	check "policy: with a TD, the last CPU of package 1 (CPU 2) -> EBUSY" \
 		write_fails "Device or resource busy" 0 $CPU/cpu2/online

@@ -52,8 +52,8 @@ void __init tdx_hardware_setup(void)
 /**
  * tdx_hardware_enable() - Enable TDX on this CPU after VMXON
  *
- * Never fails: a CPU on which TDX cannot be enabled still runs ordinary
- * VMs, only TDs cannot run there.
+ * Description: Never fails: a CPU on which TDX cannot be enabled still runs
+ * ordinary VMs, only TDs cannot run there.
  *
  * Context: IRQs off, on the CPU just put in VMX operation.
  */

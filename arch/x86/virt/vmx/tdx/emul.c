@@ -16,6 +16,7 @@
  * the status returned instead of calling the model.
  */
 
+#include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -322,10 +323,27 @@ struct tdx_emul_td {
 static LIST_HEAD(tdx_emul_tds);
 static DEFINE_MUTEX(tdx_emul_tds_lock);
 
+/* On each CPU, with IRQs off: keep the first error in @data. */
+static void tdx_emul_cpu_enable(void *data)
+{
+	int ret = tdx_cpu_enable();
+
+	if (ret)
+		atomic_cmpxchg(data, 0, ret);
+}
+
 static int tdx_emul_td_create(void)
 {
+	atomic_t err = ATOMIC_INIT(0);
 	struct tdx_emul_td *td;
 	unsigned int cpu;
+
+	/* What KVM's hardware enabling does on every CPU after VMXON. */
+	cpus_read_lock();
+	on_each_cpu(tdx_emul_cpu_enable, &err, 1);
+	cpus_read_unlock();
+	if (atomic_read(&err))
+		return atomic_read(&err);
 
 	td = kzalloc(sizeof(*td), GFP_KERNEL);
 	if (!td)
@@ -384,8 +402,9 @@ static ssize_t tdx_emul_tds_write(struct file *file, const char __user *ubuf,
 
 /*
  * "tds: <TDs counted by the policy>", "offline packages: <TDX packages
- * without an online CPU>", then one "keyid <K> packages <mask>" line per
- * TD: one consistent snapshot, taken with CPU hotplug held off.
+ * without an online CPU>", "lp-initialized cpus: <CPUs the model saw do
+ * TDH.SYS.LP.INIT>", then one "keyid <K> packages <mask>" line per TD: one
+ * consistent snapshot, taken with CPU hotplug held off.
  */
 static int tdx_emul_tds_show(struct seq_file *m, void *unused)
 {
@@ -395,6 +414,10 @@ static int tdx_emul_tds_show(struct seq_file *m, void *unused)
 	cpus_read_lock();
 	seq_printf(m, "tds: %d\noffline packages: %u\n", tdx_nr_tds(),
 		   tdx_nr_offline_pkgs());
+	raw_spin_lock_irq(&tdx_emul_module.lock);
+	seq_printf(m, "lp-initialized cpus: %*pbl\n",
+		   cpumask_pr_args(&tdx_emul_module.lp_init_done));
+	raw_spin_unlock_irq(&tdx_emul_module.lock);
 	list_for_each_entry(td, &tdx_emul_tds, node)
 		seq_printf(m, "keyid %d packages %#lx\n", td->keyid, td->pkgs);
 	cpus_read_unlock();
@@ -419,8 +442,8 @@ static const struct file_operations tdx_emul_tds_fops = {
 /**
  * tdx_emul_lose_state() - The platform went through S3 or S4
  *
- * The emulated TDX module is gone, as the real one would be: from now on
- * every SEAMCALL fails with VMfailInvalid.
+ * Description: The emulated TDX module is gone, as the real one would be: from
+ * now on every SEAMCALL fails with VMfailInvalid.
  *
  * Context: Any context.
  */

@@ -221,9 +221,10 @@ unsigned int tdx_nr_offline_pkgs(void)
 /**
  * tdx_td_keyid_get() - Give a new TD a private KeyID
  *
- * Call before configuring the KeyID on the packages (TDH.MNG.KEY.CONFIG);
- * the TD counts from then on, until tdx_td_keyid_put(). While TDs exist,
- * the last online CPU of a package cannot go offline and S3/S4 are refused.
+ * Description: Call before configuring the KeyID on the packages
+ * (TDH.MNG.KEY.CONFIG); the TD counts from then on, until tdx_td_keyid_put().
+ * While TDs exist, the last online CPU of a package cannot go offline and S3/S4
+ * are refused.
  *
  * Context: Process context. Takes system_transition_mutex (through
  * lock_system_sleep()) and cpus_read_lock(): must not be called with

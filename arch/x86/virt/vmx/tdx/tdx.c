@@ -311,9 +311,9 @@ static DEFINE_PER_CPU(bool, tdx_lp_ready);
 /**
  * tdx_cpu_enable() - Enable TDX on this CPU
  *
- * KVM calls this right after VMXON, on every CPU it enables: the first call
- * on any CPU does TDH.SYS.INIT, and each CPU does TDH.SYS.LP.INIT once,
- * before any other SEAMCALL on it. Calling it again is cheap and returns
+ * Description: KVM calls this right after VMXON, on every CPU it enables: the
+ * first call on any CPU does TDH.SYS.INIT, and each CPU does TDH.SYS.LP.INIT
+ * once, before any other SEAMCALL on it. Calling it again is cheap and returns
  * the first result.
  *
  * Context: IRQs off, on the CPU to enable, which is in VMX operation.
