@@ -192,12 +192,14 @@ if ! cached "$kb/vmlinux"; then
 	fi
 fi
 # The base's warnings in the files the series modifies, keyed by that list.
-kbs=base-sparse-$(key "$BASE_TAG" "base-sparse $(echo $modified_c)")
+# make -k: a W=1 error in one file (hibernate.c has one at the base) must
+# not hide the files after it.
+kbs=base-sparse-$(key "$BASE_TAG" "base-sparse-k $(echo $modified_c)")
 if [ -n "$modified_c" ] && ! cached "$kbs/sparse.log"; then
 	g checkout -q "$BASE_TAG"
 	"$TOP/scripts/kernel.sh" config
 	mkdir -p "$CACHE/$kbs"
-	"$TOP/scripts/kernel.sh" build W=1 C=2 $(objs_of $modified_c) \
+	"$TOP/scripts/kernel.sh" build -k W=1 C=2 $(objs_of $modified_c) \
 		>"$CACHE/$kbs/sparse.log" 2>&1
 fi
 if [ -e "$CACHE/$kb/vmlinux" ]; then
@@ -253,13 +255,13 @@ fi
 
 # sparse and W=1: no warning at all in new code, none added to modified
 # files (compared with the base).
-ks=sparse-$(key "$TOP_COMMIT" sparse)
+ks=sparse-$(key "$TOP_COMMIT" sparse-k)
 if ! cached "$ks/done"; then
 	mkdir -p "$CACHE/$ks"
 	"$TOP/scripts/kernel.sh" config
-	[ -z "$new_c" ] || "$TOP/scripts/kernel.sh" build W=1 C=2 \
+	[ -z "$new_c" ] || "$TOP/scripts/kernel.sh" build -k W=1 C=2 \
 		$(objs_of $new_c) >"$CACHE/$ks/new.log" 2>&1
-	[ -z "$modified_c" ] || "$TOP/scripts/kernel.sh" build W=1 C=2 \
+	[ -z "$modified_c" ] || "$TOP/scripts/kernel.sh" build -k W=1 C=2 \
 		$(objs_of $modified_c) >"$CACHE/$ks/modified.log" 2>&1
 	touch "$CACHE/$ks/done"
 fi
