@@ -44,6 +44,20 @@ boot_dimm_online() {
 	! grep -qx 0 /sys/devices/system/memory/memory*/online
 }
 
+# Software memory hotplug: offline one online memory block (the highest that
+# lets go, trying from the top) and online it again.
+memblock_offline_online() {
+	for n in $(ls /sys/devices/system/memory | sed -n 's/^memory//p' | sort -n -r); do
+		b=/sys/devices/system/memory/memory$n
+		is $b/online 1 || continue
+		echo 0 >$b/online 2>/dev/null || continue
+		echo "# $(basename $b) offlined"
+		is $b/online 0 && echo 1 >$b/online && is $b/online 1
+		return
+	done
+	return 1
+}
+
 tainted_test() { [ $(( $(cat /proc/sys/kernel/tainted) >> 18 & 1 )) = 1 ]; }
 
 # wait_for <seconds> <command...>: poll once a second until the command succeeds.
@@ -236,6 +250,7 @@ check "topology: CPUs 0-3 online in 2 packages" \
 	eval '[ "$(cat /sys/devices/system/cpu/online)" = 0-3 ] && [ "$(nr_packages)" = 2 ]'
 check "the QEMU monitor is reachable from the tests and counts 4 CPUs" monitor_counts_cpus
 check "memory of the pc-dimm present at boot is online" boot_dimm_online
+check "software memory hotplug: a memory block goes offline and online" memblock_offline_online
 check "sleep states: freeze mem disk" is /sys/power/state "freeze mem disk"
 check "mem_sleep: s2idle [deep]" is /sys/power/mem_sleep "s2idle [deep]"
 
