@@ -46,7 +46,7 @@ boot() {
 	note "QEMU (TDX $mode) exited with $rc after $(since "$start")s"
 }
 boot
-# A known TCG flake: about one boot in 30 hangs in early SMP bring-up
+# A known TCG flake, seen twice in about 30 boots: a boot hangs early
 # (the log stops after "Running RCU-tasks wait API self tests"), before
 # /init, whatever the series does. Such a boot is kept and retried once;
 # a hang after /init started is never retried.
