@@ -377,8 +377,9 @@ phase boot
 for mode in absent emulated; do
 	KERNEL=$BUILD/bzImage "$TOP/scripts/boot.sh" "$mode" ||
 		result FAIL "boot $mode: boot.sh failed"
-	# Figures the system tests measured ("# FIGURE ..." lines).
-	sed -n 's/^# FIGURE //p' "$LOGS/boot-$mode.log" 2>/dev/null |
+	# Figures the system tests and the KUnit tests measured ("# FIGURE
+	# ..." lines, the kernel's behind a timestamp and a prefix).
+	sed -n 's/^\(\[[ 0-9.]*\] \)\?\([a-z/]*: \)\?# FIGURE //p' "$LOGS/boot-$mode.log" 2>/dev/null |
 		while IFS= read -r line; do figure "$line"; done
 done
 phase_end

@@ -35,10 +35,19 @@ def qemu_command(args, rundir):
         "-machine", "q35", "-accel", "tcg", "-cpu", "max,la57=off",
         # Two populated packages of two CPUs, a third socket for hot-add.
         "-smp", "4,sockets=3,cores=2,threads=1,maxcpus=6",
-        "-m", "2G,slots=4,maxmem=8G",
+        # Two NUMA nodes, one per package; 3 GiB on q35 leaves a hole
+        # from 2 GiB to 4 GiB and puts node 1 on both sides of it.
+        "-m", "3G,slots=4,maxmem=8G",
+        "-object", "memory-backend-ram,id=n0,size=1536M",
+        "-object", "memory-backend-ram,id=n1,size=1536M",
+        "-numa", "node,nodeid=0,memdev=n0",
+        "-numa", "node,nodeid=1,memdev=n1",
+        "-numa", "cpu,node-id=0,socket-id=0",
+        "-numa", "cpu,node-id=1,socket-id=1",
+        "-numa", "cpu,node-id=1,socket-id=2",
         # Memory present at boot in a pc-dimm, as on real ACPI platforms.
         "-object", "memory-backend-ram,id=m0,size=256M",
-        "-device", "pc-dimm,id=d0,memdev=m0",
+        "-device", "pc-dimm,id=d0,memdev=m0,node=1",
         # S3 is off by default on q35; the suspend tests need it.
         "-global", "ICH9-LPC.disable_s3=0",
         "-kernel", args.kernel, "-initrd", args.initrd,

@@ -25,7 +25,6 @@ enum tdx_platform_state {
 
 #ifdef CONFIG_INTEL_TDX_HOST
 enum tdx_platform_state tdx_platform_state(void);
-int tdx_cpu_enable(void);
 int tdx_td_keyid_get(void);
 void tdx_td_keyid_put(int keyid);
 int tdx_system_sleep_check(suspend_state_t state);
@@ -33,11 +32,6 @@ int tdx_system_sleep_check(suspend_state_t state);
 static inline enum tdx_platform_state tdx_platform_state(void)
 {
 	return TDX_PLATFORM_ABSENT;
-}
-
-static inline int tdx_cpu_enable(void)
-{
-	return -ENODEV;
 }
 
 static inline int tdx_td_keyid_get(void)

@@ -20,6 +20,14 @@ for p in memory processor; do
 	refused=$(dmesg | grep -c "hot-add refused, $p hotplug is locked")
 	[ "$refused" = 0 ] || echo "  hot-adds refused on this boot: $refused"
 done
+if dmesg | grep -q 'virt/tdx: module initialized'; then
+	echo "TDX module:          initialized on demand by the first TD"
+	dmesg | grep -o 'virt/tdx: \(TDX module .*\|[0-9]* KB allocated for PAMT.*\)' | sed 's/^virt\/tdx: /  /'
+	refused=$(dmesg | grep -c 'refusing to online memory')
+	echo "  memory blocks refused (not TDX memory) on this boot: $refused"
+else
+	echo "TDX module:          not initialized"
+fi
 echo "Sleep states:        $(cat /sys/power/state) (mem_sleep: $(cat /sys/power/mem_sleep))"
 # The TD-aware policy at work, as the system tests of this boot saw it.
 if grep -q ' policy: ' /tmp/system.tap 2>/dev/null; then

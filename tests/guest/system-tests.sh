@@ -47,8 +47,8 @@ boot_dimm_online() {
 # Software memory hotplug: offline one online memory block (the highest that
 # lets go, trying from the top) and online it again.
 memblock_offline_online() {
-	for n in $(ls /sys/devices/system/memory | sed -n 's/^memory//p' | sort -n -r); do
-		b=/sys/devices/system/memory/memory$n
+	for blk in $(ls /sys/devices/system/memory | sed -n 's/^memory//p' | sort -n -r); do
+		b=/sys/devices/system/memory/memory$blk
 		is $b/online 1 || continue
 		echo 0 >$b/online 2>/dev/null || continue
 		echo "# $(basename $b) offlined"
@@ -102,6 +102,27 @@ add_cpu() {
 cpu4_present() { [ -e /sys/devices/system/cpu/cpu4 ]; }
 cpu4_online() { echo 1 >/sys/devices/system/cpu/cpu4/online && is /sys/devices/system/cpu/cpu4/online 1; }
 cpu4_offline() { echo 0 >/sys/devices/system/cpu/cpu4/online && is /sys/devices/system/cpu/cpu4/online 0; }
+
+# ---- TDX module initialization and TDX memory ----
+MEMSYS=/sys/devices/system/memory
+# d1_addr: where QEMU put the pc-dimm d1 (hot-added, refused by the guest).
+d1_addr() {
+	qmp '{"execute": "query-memory-devices"}' || return 1
+	echo "$QMP_REPLY" | tr '}' '\n' | grep '"id": "d1"' | grep -o '"addr": [0-9]*' | grep -o '[0-9]*$'
+}
+# probe_d1: add the first memory block of d1 through memory/probe, as
+# software does for memory the firmware did not announce.
+probe_d1() {
+	addr=$(d1_addr) && [ -n "$addr" ] || return 1
+	bs=$((0x$(cat $MEMSYS/block_size_bytes)))
+	PROBED=$MEMSYS/memory$((addr / bs))
+	echo "# d1 at $(printf 0x%x "$addr"), block $(basename $PROBED)"
+	printf '0x%x' "$addr" >$MEMSYS/probe && [ -e $PROBED ]
+}
+probed_stays_offline() {
+	is $PROBED/online 0 && write_fails "" 1 $PROBED/online && is $PROBED/online 0
+}
+pamt_line() { dmesg | grep -o 'virt/tdx: [0-9]* KB allocated for PAMT.*' | head -n 1; }
 
 # ---- TD-aware CPU offline and sleep policy (tdx_hotplug.h) ----
 TDS=/sys/kernel/debug/tdx_emul/tds
@@ -196,9 +217,26 @@ stress_and_watch() {
 }
 
 policy_emulated() {
+	check "init: the TDX module is not initialized before it is needed" \
+		no_dmesg "virt/tdx: module initialized"
 	check "policy: a TD is created through the core path" eval 'td create && [ "$(nr_tds)" = 1 ]'
 	check "policy: creating it enabled TDX on every CPU (SYS.INIT, LP.INIT on CPUs 0-3)" \
 		grep -qx "lp-initialized cpus: 0-3" $TDS
+	check "init: creating the first TD initialized the TDX module, the log says so" \
+		dmesg_has "virt/tdx: module initialized"
+	check "init: the module version, limits and CMRs were printed" \
+		eval 'dmesg_has "virt/tdx: TDX module 1.5.0.0" && dmesg_has "virt/tdx: CMR 0: "'
+	PAMT=$(pamt_line)
+	check "init: the PAMT figure was printed (${PAMT#virt/tdx: })" [ -n "$PAMT" ]
+	echo "# FIGURE emulated boot (2 nodes, 3 GiB + a 256 MiB pc-dimm): ${PAMT#virt/tdx: }"
+	check "init: a second TD does not initialize the module again" \
+		eval 'td create && td destroy && [ "$(dmesg | grep -c "virt/tdx: module initialized")" = 1 ]'
+	check "memory: TDX memory still goes offline and online after init" memblock_offline_online
+	MEM_BEFORE=$(memtotal_kb)
+	check "memory: the refused pc-dimm's first block is added through memory/probe" probe_d1
+	check "memory: it is not TDX memory: onlining it is refused" probed_stays_offline
+	check "memory: the log says why" dmesg_has "refusing to online memory .*: it is not TDX memory"
+	check "memory: MemTotal unchanged" eval '[ "$(memtotal_kb)" = "$MEM_BEFORE" ]'
 	check "policy: with a TD, CPU 3 goes offline" cpu_set 3 0
 	check "policy: with a TD, the last CPU of package 1 (CPU 2) -> EBUSY" \
 		write_fails "Device or resource busy" 0 $CPU/cpu2/online
@@ -248,6 +286,8 @@ policy_absent() {
 echo "TAP version 13"
 check "topology: CPUs 0-3 online in 2 packages" \
 	eval '[ "$(cat /sys/devices/system/cpu/online)" = 0-3 ] && [ "$(nr_packages)" = 2 ]'
+check "topology: 2 NUMA nodes, memory on both" \
+	eval '[ "$(cat /sys/devices/system/node/has_memory)" = 0-1 ]'
 check "the QEMU monitor is reachable from the tests and counts 4 CPUs" monitor_counts_cpus
 check "memory of the pc-dimm present at boot is online" boot_dimm_online
 check "software memory hotplug: a memory block goes offline and online" memblock_offline_online

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TDX in KVM on a 6.1 host: the kvm_intel.tdx parameter, and TDX enabled on
- * every CPU right after VMXON.
+ * TDX in KVM on a 6.1 host: the kvm_intel.tdx parameter, the TDX module
+ * initialized when KVM loads, and TDX enabled on every CPU right after VMXON.
  *
  * 6.1 has no TD VM type. The one that is added later calls
  * tdx_td_keyid_get() when it creates a TD, before configuring the TD's
@@ -13,11 +13,15 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/init.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/smp.h>
 #include <linux/tdx_hotplug.h>
+#include <asm/tdx.h>
 
 #include "tdx.h"
 
@@ -25,28 +29,89 @@
 static bool __read_mostly enable_tdx;
 module_param_named(tdx, enable_tdx, bool, 0444);
 
-/**
- * tdx_hardware_setup() - Check kvm_intel.tdx against the platform
- *
- * Context: Module initialization (hardware_setup()).
- */
-void __init tdx_hardware_setup(void)
+/* VMXON on every CPU while the TDX module is initialized. */
+struct tdx_setup {
+	int (*vmxon)(void);
+	void (*vmxoff)(void);
+	cpumask_t on;		/* CPUs in VMX operation */
+	atomic_t err;		/* the first failure */
+};
+
+static void __init tdx_setup_cpu_on(void *data)
 {
+	struct tdx_setup *setup = data;
+	int ret;
+
+	/* With enable_tdx set, VMXON is followed by tdx_cpu_enable(). */
+	ret = setup->vmxon();
+	if (!ret) {
+		cpumask_set_cpu(smp_processor_id(), &setup->on);
+		ret = tdx_cpu_enable();
+	}
+	if (ret)
+		atomic_cmpxchg(&setup->err, 0, ret);
+}
+
+static void __init tdx_setup_cpu_off(void *data)
+{
+	struct tdx_setup *setup = data;
+
+	if (cpumask_test_cpu(smp_processor_id(), &setup->on))
+		setup->vmxoff();
+}
+
+static struct tdx_setup tdx_setup __initdata;
+
+/**
+ * tdx_hardware_setup() - Initialize the TDX module for kvm_intel.tdx=1
+ * @vmxon:	VMXON on this CPU (KVM's hardware enabling)
+ * @vmxoff:	VMXOFF on this CPU (KVM's hardware disabling)
+ *
+ * Description: The TDX module is initialized with every CPU in VMX
+ * operation. A 6.1 KVM enters VMX operation only while VMs exist, so
+ * setup does it here, with CPU hotplug held off: VMXON and TDX enabling
+ * on every online CPU, tdx_enable(), VMXOFF again. When anything fails,
+ * TDX stays off with a message; ordinary VMs are not affected.
+ *
+ * Context: Module initialization (hardware_setup()), no VM exists.
+ */
+void __init tdx_hardware_setup(int (*vmxon)(void), void (*vmxoff)(void))
+{
+	int ret;
+
 	if (!enable_tdx)
 		return;
 
 	switch (tdx_platform_state()) {
 	case TDX_PLATFORM_USABLE:
-		pr_info("TDX enabled on every CPU after VMXON\n");
-		return;
+		break;
 	case TDX_PLATFORM_ABSENT:
 		pr_warn("kvm_intel.tdx=1 ignored: the BIOS did not enable TDX (or the kernel has no CONFIG_INTEL_TDX_HOST)\n");
-		break;
+		enable_tdx = false;
+		return;
 	case TDX_PLATFORM_LOST:
 		pr_warn("kvm_intel.tdx=1 ignored: the TDX module did not survive S3 or S4; reboot to use TDX\n");
-		break;
+		enable_tdx = false;
+		return;
 	}
-	enable_tdx = false;
+
+	tdx_setup.vmxon = vmxon;
+	tdx_setup.vmxoff = vmxoff;
+	cpus_read_lock();
+	on_each_cpu(tdx_setup_cpu_on, &tdx_setup, 1);
+	ret = atomic_read(&tdx_setup.err);
+	if (!ret)
+		ret = tdx_enable();
+	on_each_cpu(tdx_setup_cpu_off, &tdx_setup, 1);
+	cpus_read_unlock();
+
+	if (ret) {
+		pr_warn("kvm_intel.tdx=1: cannot initialize the TDX module (%d), see the virt/tdx messages: TDs cannot run, ordinary VMs are not affected\n",
+			ret);
+		enable_tdx = false;
+		return;
+	}
+	pr_info("TDX module initialized; TDX is enabled on every CPU after VMXON\n");
 }
 
 /**

@@ -3,10 +3,10 @@
 #define __KVM_X86_VMX_TDX_H
 
 #ifdef CONFIG_INTEL_TDX_HOST
-void tdx_hardware_setup(void);
+void tdx_hardware_setup(int (*vmxon)(void), void (*vmxoff)(void));
 void tdx_hardware_enable(void);
 #else
-static inline void tdx_hardware_setup(void) {}
+static inline void tdx_hardware_setup(int (*vmxon)(void), void (*vmxoff)(void)) {}
 static inline void tdx_hardware_enable(void) {}
 #endif
 

@@ -23,6 +23,7 @@
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/list.h>
+#include <linux/memblock.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/panic.h>
@@ -109,7 +110,10 @@ struct tdx_emul *tdx_emul_platform(void)
  * @pkg_fms:	family/model/stepping (CPUID(1).EAX) the platform reports
  *
  * Fault injection starts disabled, with any leaf and TDX_OPERAND_INVALID
- * selected.
+ * selected. The model has @nr_pkgs packages (logical ids 0 and up), every
+ * present CPU, TDX KeyIDs [32, 64), 52 address bits and no convertible
+ * memory: tests change what they need, tdx_emul_model_platform() takes the
+ * platform's.
  *
  * Context: Process context; nobody may use @emul concurrently.
  */
@@ -120,6 +124,16 @@ void tdx_emul_model_init(struct tdx_emul *emul, u16 nr_pkgs, u32 pkg_fms)
 	cpumask_clear(&emul->lp_init_done);
 	emul->nr_pkgs = nr_pkgs;
 	emul->pkg_fms = pkg_fms;
+	emul->nr_lps = num_present_cpus();
+	bitmap_zero(emul->pkgs, 64);
+	bitmap_set(emul->pkgs, 0, min_t(unsigned int, nr_pkgs, 64));
+	bitmap_zero(emul->pkgs_configured, 64);
+	emul->keyid_start = 32;
+	emul->keyid_nr = 32;
+	emul->max_pa = BIT_ULL(52);
+	emul->nr_cmrs = 0;
+	emul->nr_tdmrs = 0;
+	emul->nr_seamcalls = 0;
 	emul->fail = (struct fault_attr)FAULT_ATTR_INITIALIZER;
 	emul->fail_leaf = U64_MAX;
 	emul->fail_status = TDX_OPERAND_INVALID;
@@ -132,64 +146,49 @@ static bool tdx_emul_leaf_exists(u64 leaf)
 	       leaf == 53 || leaf == 61 || (leaf >= 64 && leaf <= 96);
 }
 
-/*
- * Global metadata fields (TDH.SYS.RD). Bits 33:32 of an id give the
- * element size: 0 = 8, 1 = 16, 2 = 32, 3 = 64 bits.
- */
-#define MD_NUM_PKGS			0x0000000200000000ULL
-#define MD_PKG_FMS			0x0000000200000001ULL
-#define MD_VENDOR_ID			0x0800000200000000ULL
-#define MD_BUILD_DATE			0x8800000200000001ULL
-#define MD_BUILD_NUM			0x8800000100000002ULL
-#define MD_MINOR_VERSION		0x0800000100000003ULL
-#define MD_MAJOR_VERSION		0x0800000100000004ULL
-#define MD_UPDATE_VERSION		0x0800000100000005ULL
-#define MD_INTERNAL_VERSION		0x0800000100000006ULL
-#define MD_SYS_ATTRIBUTES		0x0A00000200000000ULL
-#define MD_NUM_TDX_FEATURES		0x0A00000000000001ULL
-#define MD_TDX_FEATURES0		0x0A00000300000008ULL
-#define MD_MAX_TDMRS			0x9100000100000008ULL
-#define MD_MAX_RESERVED_PER_TDMR	0x9100000100000009ULL
-#define MD_PAMT_4K_ENTRY_SIZE		0x9100000100000010ULL
-#define MD_PAMT_2M_ENTRY_SIZE		0x9100000100000011ULL
-#define MD_PAMT_1G_ENTRY_SIZE		0x9100000100000012ULL
-
 /* The emulated module: version 1.5.0, with NO_RBP_MOD (feature bit 18). */
 static const u64 tdx_emul_fields[] = {
-	MD_NUM_PKGS, MD_PKG_FMS, MD_VENDOR_ID, MD_BUILD_DATE, MD_BUILD_NUM,
-	MD_MINOR_VERSION, MD_MAJOR_VERSION, MD_UPDATE_VERSION,
-	MD_INTERNAL_VERSION, MD_SYS_ATTRIBUTES, MD_NUM_TDX_FEATURES,
-	MD_TDX_FEATURES0, MD_MAX_TDMRS, MD_MAX_RESERVED_PER_TDMR,
-	MD_PAMT_4K_ENTRY_SIZE, MD_PAMT_2M_ENTRY_SIZE, MD_PAMT_1G_ENTRY_SIZE,
+	TDX_MD_NUM_PKGS, TDX_MD_PKG_FMS, TDX_MD_VENDOR_ID, TDX_MD_BUILD_DATE,
+	TDX_MD_BUILD_NUM, TDX_MD_MINOR_VERSION, TDX_MD_MAJOR_VERSION,
+	TDX_MD_UPDATE_VERSION, TDX_MD_INTERNAL_VERSION, TDX_MD_SYS_ATTRIBUTES,
+	TDX_MD_NUM_TDX_FEATURES, TDX_MD_TDX_FEATURES0, TDX_MD_NUM_CMRS,
+	TDX_MD_MAX_TDMRS, TDX_MD_MAX_RESERVED_PER_TDMR,
+	TDX_MD_PAMT_4K_ENTRY_SIZE, TDX_MD_PAMT_2M_ENTRY_SIZE,
+	TDX_MD_PAMT_1G_ENTRY_SIZE,
 };
+
+/* The model's PAMT entries are 16 bytes at every level. */
+#define TDX_EMUL_PAMT_ENTRY_SIZE	16
 
 static u64 tdx_emul_field_value(struct tdx_emul *emul, u64 id)
 {
 	switch (id) {
-	case MD_NUM_PKGS:
+	case TDX_MD_NUM_PKGS:
 		return emul->nr_pkgs;
-	case MD_PKG_FMS:
+	case TDX_MD_PKG_FMS:
 		return emul->pkg_fms;
-	case MD_VENDOR_ID:
+	case TDX_MD_VENDOR_ID:
 		return 0x8086;
-	case MD_BUILD_DATE:
+	case TDX_MD_BUILD_DATE:
 		return 20250101;
-	case MD_MINOR_VERSION:
+	case TDX_MD_MINOR_VERSION:
 		return 5;
-	case MD_MAJOR_VERSION:
+	case TDX_MD_MAJOR_VERSION:
 		return 1;
-	case MD_NUM_TDX_FEATURES:
+	case TDX_MD_NUM_TDX_FEATURES:
 		return 1;
-	case MD_TDX_FEATURES0:
+	case TDX_MD_TDX_FEATURES0:
 		return BIT_ULL(18);
-	case MD_MAX_TDMRS:
-		return 64;
-	case MD_MAX_RESERVED_PER_TDMR:
-		return 16;
-	case MD_PAMT_4K_ENTRY_SIZE:
-	case MD_PAMT_2M_ENTRY_SIZE:
-	case MD_PAMT_1G_ENTRY_SIZE:
-		return 16;
+	case TDX_MD_NUM_CMRS:
+		return emul->nr_cmrs;
+	case TDX_MD_MAX_TDMRS:
+		return TDX_MAX_TDMRS;
+	case TDX_MD_MAX_RESERVED_PER_TDMR:
+		return TDX_MAX_RESERVED_AREAS;
+	case TDX_MD_PAMT_4K_ENTRY_SIZE:
+	case TDX_MD_PAMT_2M_ENTRY_SIZE:
+	case TDX_MD_PAMT_1G_ENTRY_SIZE:
+		return TDX_EMUL_PAMT_ENTRY_SIZE;
 	default:
 		return 0;
 	}
@@ -221,6 +220,15 @@ static u64 tdx_emul_sys_rd(struct tdx_emul *emul, struct tdx_module_args *args)
 	unsigned int size_code, i;
 	u64 id = args->rdx;
 
+	/* CMR_BASE[i] and CMR_SIZE[i]: the model ends their chains at once. */
+	for (i = 0; i < emul->nr_cmrs; i++) {
+		if (id != TDX_MD_CMR_BASE(i) && id != TDX_MD_CMR_SIZE(i))
+			continue;
+		args->r8 = id == TDX_MD_CMR_BASE(i) ? emul->cmrs[i].base : emul->cmrs[i].size;
+		args->rdx = U64_MAX;
+		return TDX_SUCCESS;
+	}
+
 	for (i = 0; i < ARRAY_SIZE(tdx_emul_fields); i++) {
 		if (tdx_emul_fields[i] == id)
 			break;
@@ -234,6 +242,248 @@ static u64 tdx_emul_sys_rd(struct tdx_emul *emul, struct tdx_module_args *args)
 		args->r8 &= GENMASK_ULL((8 << size_code) - 1, 0);
 	/* The next field; the model answers all ones after the last. */
 	args->rdx = i + 1 < ARRAY_SIZE(tdx_emul_fields) ? tdx_emul_fields[i + 1] : U64_MAX;
+	return TDX_SUCCESS;
+}
+
+/* Does [@start, @end) overlap a part of @tdmr that is not reserved? */
+static bool tdx_emul_hits_usable(const struct tdmr_info *tdmr, u64 start, u64 end)
+{
+	u64 pos = max(start, tdmr->base);
+	unsigned int k;
+
+	end = min(end, tdmr->base + tdmr->size);
+	for (k = 0; k < TDX_MAX_RESERVED_AREAS && pos < end; k++) {
+		const struct tdmr_reserved_area *ra = &tdmr->reserved_areas[k];
+		u64 rs = tdmr->base + ra->offset;
+
+		if (!ra->size || rs > pos)
+			break;
+		pos = max(pos, rs + ra->size);
+	}
+	return pos < end;
+}
+
+/* Is every part of @tdmr that is not reserved convertible memory? */
+static bool tdx_emul_tdmr_in_cmrs(const struct tdx_emul *emul,
+				  const struct tdmr_info *tdmr)
+{
+	u64 pos = tdmr->base, end = tdmr->base + tdmr->size;
+	unsigned int k;
+
+	for (k = 0; k < TDX_MAX_RESERVED_AREAS; k++) {
+		const struct tdmr_reserved_area *ra = &tdmr->reserved_areas[k];
+
+		if (!ra->size)
+			break;
+		if (tdmr->base + ra->offset > pos &&
+		    !tdx_cmrs_cover(emul->cmrs, emul->nr_cmrs, pos, tdmr->base + ra->offset))
+			return false;
+		pos = tdmr->base + ra->offset + ra->size;
+	}
+	return pos >= end || tdx_cmrs_cover(emul->cmrs, emul->nr_cmrs, pos, end);
+}
+
+static u64 tdx_emul_check_reserved(const struct tdmr_info *tdmr, unsigned int i)
+{
+	bool null_seen = false;
+	u64 prev_end = 0;
+	unsigned int k;
+
+	for (k = 0; k < TDX_MAX_RESERVED_AREAS; k++) {
+		const struct tdmr_reserved_area *ra = &tdmr->reserved_areas[k];
+
+		if (!ra->size) {
+			null_seen = true;
+			continue;
+		}
+		if (null_seen || (k && ra->offset < prev_end))
+			return TDX_NON_ORDERED_RESERVED_IN_TDMR | i;
+		if (!IS_ALIGNED(ra->offset | ra->size, SZ_4K) ||
+		    ra->offset + ra->size > tdmr->size ||
+		    ra->offset + ra->size < ra->offset)
+			return TDX_INVALID_RESERVED_IN_TDMR | i;
+		prev_end = ra->offset + ra->size;
+	}
+	return TDX_SUCCESS;
+}
+
+/* The three PAMTs of a TDMR, 1 GiB level first as in TDMR_INFO. */
+static void tdx_emul_pamts(const struct tdmr_info *tdmr, u64 base[TDX_PS_NR],
+			   u64 size[TDX_PS_NR])
+{
+	base[TDX_PS_1G] = tdmr->pamt_1g_base;
+	size[TDX_PS_1G] = tdmr->pamt_1g_size;
+	base[TDX_PS_2M] = tdmr->pamt_2m_base;
+	size[TDX_PS_2M] = tdmr->pamt_2m_size;
+	base[TDX_PS_4K] = tdmr->pamt_4k_base;
+	size[TDX_PS_4K] = tdmr->pamt_4k_size;
+}
+
+static u64 tdx_emul_check_pamts(const struct tdx_emul *emul,
+				const struct tdmr_info *tdmr, unsigned int i)
+{
+	static const unsigned int shift[TDX_PS_NR] = { 12, 21, 30 };
+	u64 base[TDX_PS_NR], size[TDX_PS_NR];
+	unsigned int l;
+
+	tdx_emul_pamts(tdmr, base, size);
+	for (l = 0; l < TDX_PS_NR; l++) {
+		if (!IS_ALIGNED(base[l] | size[l], SZ_4K) ||
+		    base[l] + size[l] < base[l] || base[l] + size[l] > emul->max_pa ||
+		    size[l] < (tdmr->size >> shift[l]) * TDX_EMUL_PAMT_ENTRY_SIZE)
+			return TDX_INVALID_PAMT | i;
+		if (!tdx_cmrs_cover(emul->cmrs, emul->nr_cmrs, base[l], base[l] + size[l]))
+			return TDX_PAMT_OUTSIDE_CMRS | i;
+	}
+	return TDX_SUCCESS;
+}
+
+/* PAMTs overlap neither each other nor the usable part of any TDMR. */
+static u64 tdx_emul_check_overlaps(const u64 *tdmr_pa, unsigned int nr)
+{
+	unsigned int i, j, l, m;
+
+	for (i = 0; i < nr; i++) {
+		u64 base[TDX_PS_NR], size[TDX_PS_NR];
+
+		tdx_emul_pamts(__va(tdmr_pa[i]), base, size);
+		for (l = 0; l < TDX_PS_NR; l++) {
+			u64 s = base[l], e = base[l] + size[l];
+
+			for (j = 0; j < nr; j++) {
+				const struct tdmr_info *other = __va(tdmr_pa[j]);
+				u64 ob[TDX_PS_NR], os[TDX_PS_NR];
+
+				if (tdx_emul_hits_usable(other, s, e))
+					return TDX_PAMT_OVERLAP | i;
+				tdx_emul_pamts(other, ob, os);
+				for (m = 0; m < TDX_PS_NR; m++) {
+					if ((j == i && m == l) || !os[m] || !size[l])
+						continue;
+					if (s < ob[m] + os[m] && ob[m] < e)
+						return TDX_PAMT_OVERLAP | i;
+				}
+			}
+		}
+	}
+	return TDX_SUCCESS;
+}
+
+/**
+ * tdx_emul_check_tdmrs() - Validate TDMRs as TDH.SYS.CONFIG does
+ * @emul:	the model (its CMRs and address width)
+ * @tdmr_pa:	physical addresses of the TDMR_INFO entries
+ * @nr:		number of entries
+ *
+ * TDMRs 1 GiB-aligned, non-empty, below the address limit, sorted and not
+ * overlapping; reserved areas sorted, not overlapping, null ones only at
+ * the end, 4 KiB-aligned and inside their TDMR; everything not reserved
+ * inside the CMRs; PAMTs 4 KiB-aligned, large enough for their level,
+ * inside the CMRs, overlapping neither each other nor anything of a TDMR
+ * that is not reserved. Bits 7:0 of an error name the offending TDMR.
+ *
+ * Context: Any context.
+ * Return: TDX_SUCCESS or the TDX module's error status.
+ */
+u64 tdx_emul_check_tdmrs(const struct tdx_emul *emul, const u64 *tdmr_pa,
+			 unsigned int nr)
+{
+	u64 prev_end = 0, ret;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		const struct tdmr_info *tdmr;
+
+		if (!IS_ALIGNED(tdmr_pa[i], TDMR_INFO_ALIGNMENT))
+			return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+		tdmr = __va(tdmr_pa[i]);
+		if (!tdmr->size || !IS_ALIGNED(tdmr->base | tdmr->size, TDMR_ALIGNMENT) ||
+		    tdmr->base + tdmr->size < tdmr->base ||
+		    tdmr->base + tdmr->size > emul->max_pa)
+			return TDX_INVALID_TDMR | i;
+		if (i && tdmr->base < prev_end)
+			return TDX_NON_ORDERED_TDMR | i;
+		prev_end = tdmr->base + tdmr->size;
+
+		ret = tdx_emul_check_reserved(tdmr, i);
+		if (ret)
+			return ret;
+		if (!tdx_emul_tdmr_in_cmrs(emul, tdmr))
+			return TDX_TDMR_OUTSIDE_CMRS | i;
+		ret = tdx_emul_check_pamts(emul, tdmr, i);
+		if (ret)
+			return ret;
+	}
+	return tdx_emul_check_overlaps(tdmr_pa, nr);
+}
+
+static u64 tdx_emul_config(struct tdx_emul *emul, struct tdx_module_args *args)
+{
+	const u64 *tdmr_pa;
+	unsigned int i;
+	u64 ret;
+
+	/* Every LP of the platform must have done LP.INIT. */
+	if (emul->state != TDX_EMUL_SYSINIT_DONE ||
+	    cpumask_weight(&emul->lp_init_done) != emul->nr_lps)
+		return TDX_SYS_CONFIG_NOT_PENDING;
+	if (!IS_ALIGNED(args->rcx, TDMR_INFO_ALIGNMENT) || args->rcx >= emul->max_pa)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	if (!args->rdx || args->rdx > TDX_MAX_TDMRS)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
+	if (args->r8 < emul->keyid_start ||
+	    args->r8 >= (u64)emul->keyid_start + emul->keyid_nr)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8;
+
+	tdmr_pa = __va(args->rcx);
+	ret = tdx_emul_check_tdmrs(emul, tdmr_pa, args->rdx);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < args->rdx; i++) {
+		const struct tdmr_info *tdmr = __va(tdmr_pa[i]);
+
+		emul->tdmrs[i].base = tdmr->base;
+		emul->tdmrs[i].end = tdmr->base + tdmr->size;
+		emul->tdmrs[i].next = tdmr->base;
+	}
+	emul->nr_tdmrs = args->rdx;
+	emul->state = TDX_EMUL_SYSCONFIG_DONE;
+	return TDX_SUCCESS;
+}
+
+static u64 tdx_emul_key_config(struct tdx_emul *emul, unsigned int cpu)
+{
+	unsigned int pkg = topology_logical_package_id(cpu);
+
+	if (emul->state < TDX_EMUL_SYSCONFIG_DONE)
+		return TDX_SYS_KEY_CONFIG_NOT_PENDING;
+	if (pkg >= 64 || test_and_set_bit(pkg, emul->pkgs_configured))
+		return TDX_KEY_CONFIGURED;
+	if (bitmap_subset(emul->pkgs, emul->pkgs_configured, 64))
+		emul->state = TDX_EMUL_READY;
+	return TDX_SUCCESS;
+}
+
+static u64 tdx_emul_tdmr_init(struct tdx_emul *emul, struct tdx_module_args *args)
+{
+	struct tdx_emul_tdmr *tdmr = NULL;
+	unsigned int i;
+
+	if (emul->state != TDX_EMUL_READY)
+		return TDX_SYS_NOT_READY;
+	for (i = 0; i < emul->nr_tdmrs; i++) {
+		if (emul->tdmrs[i].base == args->rcx)
+			tdmr = &emul->tdmrs[i];
+	}
+	if (!tdmr)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	if (tdmr->next >= tdmr->end)
+		return TDX_TDMR_ALREADY_INITIALIZED;
+
+	tdmr->next = min(tdmr->next + TDX_EMUL_TDMR_CHUNK, tdmr->end);
+	/* The module reports its progress in whole 1 GiB blocks. */
+	args->rdx = ALIGN_DOWN(tdmr->next, TDMR_ALIGNMENT);
 	return TDX_SUCCESS;
 }
 
@@ -254,10 +504,12 @@ static bool tdx_emul_should_fail(struct tdx_emul *emul, u64 fn)
  * After tdx_emul_lose_state(), every SEAMCALL fails with VMfailInvalid, as
  * on a platform whose TDX module is gone. Otherwise, a SEAMCALL before
  * TDH.SYS.LP.INIT on @cpu fails, except TDH.SYS.INIT and TDH.SYS.LP.INIT
- * themselves. Leaves of the ABI that the model does not implement answer
- * TDX_SYS_NOT_READY, as the module does before its configuration is
- * complete; numbers that are no leaf, and reserved RAX bits, answer
- * TDX_OPERAND_INVALID for RAX.
+ * themselves. The leaves that initialize the module (TDH.SYS.INIT,
+ * LP.INIT, RD, CONFIG, KEY.CONFIG and TDMR.INIT) follow the ABI's rules
+ * and statuses. Other leaves of the ABI answer TDX_SYS_NOT_READY until the
+ * module is ready, as the module does, and TDX_OPERAND_INVALID for RAX
+ * after (not modelled); numbers that are no leaf, and reserved RAX bits,
+ * answer TDX_OPERAND_INVALID for RAX.
  *
  * Context: Any context; takes @emul->lock (a raw spinlock).
  * Return: the TDX module status.
@@ -278,6 +530,7 @@ u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu, u64 fn,
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
 
 	raw_spin_lock_irqsave(&emul->lock, flags);
+	emul->nr_seamcalls++;
 	if (emul->lost) {
 		ret = TDX_SEAMCALL_VMFAILINVALID;
 		goto out;
@@ -298,8 +551,19 @@ u64 tdx_emul_seamcall(struct tdx_emul *emul, unsigned int cpu, u64 fn,
 	case TDH_SYS_RD:
 		ret = tdx_emul_sys_rd(emul, args);
 		break;
+	case TDH_SYS_CONFIG:
+		ret = tdx_emul_config(emul, args);
+		break;
+	case TDH_SYS_KEY_CONFIG:
+		ret = tdx_emul_key_config(emul, cpu);
+		break;
+	case TDH_SYS_TDMR_INIT:
+		ret = tdx_emul_tdmr_init(emul, args);
+		break;
 	default:
-		ret = TDX_SYS_NOT_READY;
+		/* TD leaves: refused before the module is ready, not modelled after. */
+		ret = emul->state == TDX_EMUL_READY ?
+		      TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX : TDX_SYS_NOT_READY;
 		break;
 	}
 out:
@@ -337,21 +601,27 @@ static int tdx_emul_td_create(void)
 	atomic_t err = ATOMIC_INIT(0);
 	struct tdx_emul_td *td;
 	unsigned int cpu;
+	int ret;
 
-	/* What KVM's hardware enabling does on every CPU after VMXON. */
+	/*
+	 * What KVM does: enable TDX on every CPU after VMXON, then have the
+	 * TDX module initialized (once; later calls return the first result).
+	 */
 	cpus_read_lock();
 	on_each_cpu(tdx_emul_cpu_enable, &err, 1);
+	ret = atomic_read(&err);
+	if (!ret)
+		ret = tdx_enable();
 	cpus_read_unlock();
-	if (atomic_read(&err))
-		return atomic_read(&err);
+	if (ret)
+		return ret;
 
 	td = kzalloc(sizeof(*td), GFP_KERNEL);
 	if (!td)
 		return -ENOMEM;
 	td->keyid = tdx_td_keyid_get();
 	if (td->keyid < 0) {
-		int ret = td->keyid;
-
+		ret = td->keyid;
 		kfree(td);
 		return ret;
 	}
@@ -439,6 +709,62 @@ static const struct file_operations tdx_emul_tds_fops = {
 	.release	= single_release,
 };
 
+/* The BIOS's CMRs: the memory present at boot, above the first 1 MiB. */
+static void tdx_emul_cmrs_from_memblock(struct tdx_emul *emul)
+{
+	phys_addr_t start, end;
+	unsigned int nr = 0;
+	u64 i;
+
+	for_each_mem_range(i, &start, &end) {
+		start = max_t(phys_addr_t, start, SZ_1M);
+		if (start >= end)
+			continue;
+		if (nr && emul->cmrs[nr - 1].base + emul->cmrs[nr - 1].size == start) {
+			emul->cmrs[nr - 1].size += end - start;
+			continue;
+		}
+		if (nr == TDX_MAX_CMRS) {
+			pr_warn("emulated TDX module: memory from %pa on is not convertible (more than %u ranges)\n",
+				&start, TDX_MAX_CMRS);
+			break;
+		}
+		emul->cmrs[nr].base = start;
+		emul->cmrs[nr].size = end - start;
+		nr++;
+	}
+	emul->nr_cmrs = nr;
+}
+
+/**
+ * tdx_emul_model_platform() - Make a model describe this machine
+ * @emul:	a model from tdx_emul_model_init()
+ *
+ * Description: The model's packages become those of the present CPUs, its
+ * LPs the present CPUs, its KeyIDs the TDX KeyIDs tdx_init() found (or the
+ * model's default ones), its address width the CPU's, and its CMRs the
+ * memory memblock has now, above 1 MiB, as a BIOS would configure them at
+ * boot.
+ *
+ * Context: Process context; nobody may use @emul concurrently.
+ */
+void tdx_emul_model_platform(struct tdx_emul *emul)
+{
+	unsigned int cpu;
+
+	bitmap_zero(emul->pkgs, 64);
+	for_each_present_cpu(cpu)
+		__set_bit(topology_logical_package_id(cpu) % 64, emul->pkgs);
+	emul->nr_pkgs = bitmap_weight(emul->pkgs, 64);
+	emul->nr_lps = num_present_cpus();
+	if (tdx_keyids.nr) {
+		emul->keyid_start = tdx_keyids.start;
+		emul->keyid_nr = tdx_keyids.nr;
+	}
+	emul->max_pa = BIT_ULL(boot_cpu_data.x86_phys_bits);
+	tdx_emul_cmrs_from_memblock(emul);
+}
+
 /**
  * tdx_emul_lose_state() - The platform went through S3 or S4
  *
@@ -467,6 +793,7 @@ static int __init tdx_emul_init(void)
 
 	tdx_emul_model_init(&tdx_emul_module, topology_max_packages(),
 			    cpuid_eax(1));
+	tdx_emul_model_platform(&tdx_emul_module);
 
 	dir = debugfs_create_dir("tdx_emul", NULL);
 	fault_create_debugfs_attr("fail_seamcall", dir, &tdx_emul_module.fail);
@@ -479,3 +806,21 @@ static int __init tdx_emul_init(void)
 	return 0;
 }
 arch_initcall(tdx_emul_init);
+
+/*
+ * A BIOS configures the CMRs over all memory present at boot, memory
+ * devices included: take them again once ACPI attached the boot-present
+ * ones. Memory added after this is not convertible.
+ */
+static int __init tdx_emul_cmrs_init(void)
+{
+	unsigned long flags;
+
+	if (!tdx_emul_enabled)
+		return 0;
+	raw_spin_lock_irqsave(&tdx_emul_module.lock, flags);
+	tdx_emul_cmrs_from_memblock(&tdx_emul_module);
+	raw_spin_unlock_irqrestore(&tdx_emul_module.lock, flags);
+	return 0;
+}
+late_initcall(tdx_emul_cmrs_init);

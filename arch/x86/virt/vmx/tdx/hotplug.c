@@ -51,9 +51,6 @@ static atomic_t tdx_td_count = ATOMIC_INIT(0);
 /* The private KeyIDs handed to TDs; the IDA has its own lock. */
 static DEFINE_IDA(tdx_td_keyid_ida);
 
-/* Set once by tdx_syscore_resume() when the module was lost; never cleared. */
-static bool tdx_module_lost;
-
 /**
  * tdx_may_offline() - May a CPU go offline?
  * @nr_tds:		TDs holding a configured private KeyID
@@ -189,7 +186,7 @@ enum tdx_platform_state tdx_platform_state(void)
 {
 	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
 		return TDX_PLATFORM_ABSENT;
-	if (READ_ONCE(tdx_module_lost))
+	if (tdx_platform_lost())
 		return TDX_PLATFORM_LOST;
 	return TDX_PLATFORM_USABLE;
 }
@@ -243,7 +240,7 @@ int tdx_td_keyid_get(void)
 
 	sleep_flags = lock_system_sleep();
 	cpus_read_lock();
-	if (READ_ONCE(tdx_module_lost)) {
+	if (tdx_platform_lost()) {
 		keyid = -ENODEV;
 	} else if (tdx_pkgs_nr_offline(&tdx_pkgs, &pkg)) {
 		pr_warn_ratelimited("cannot create a TD: package %u has no online CPU and TDX needs one in every package; online a CPU of package %u first\n",
@@ -310,10 +307,10 @@ int tdx_system_sleep_check(suspend_state_t state)
  */
 static void tdx_syscore_resume(void)
 {
-	if (pm_suspend_target_state == PM_SUSPEND_STANDBY || READ_ONCE(tdx_module_lost))
+	if (pm_suspend_target_state == PM_SUSPEND_STANDBY || tdx_platform_lost())
 		return;
 
-	WRITE_ONCE(tdx_module_lost, true);
+	tdx_platform_mark_lost();
 	tdx_emul_lose_state();
 	pr_warn("the TDX module does not survive S3 or S4: TDX is unusable until the next boot\n");
 }

@@ -7,25 +7,46 @@
  */
 
 #include <linux/acpi.h>
+#include <linux/bitmap.h>
+#include <linux/cpu.h>
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
-#include <linux/percpu.h>
+#include <linux/log2.h>
+#include <linux/memblock.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
-#include <linux/tdx_hotplug.h>
+#include <linux/topology.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/special_insns.h>
 #include <asm/tdx.h>
 #include "tdx.h"
 #include "emul.h"
 
 /* The TDX private KeyIDs; written once by tdx_init(), read-only after. */
 struct tdx_keyid_range tdx_keyids __ro_after_init;
+
+/*
+ * The platform's TDX module. Its emulated model, if any, is chosen by
+ * tdx_init(); everything else is described with struct tdx_module.
+ */
+static struct tdx_module tdx_platform_module = {
+	.pamt_ops	= &tdx_pamt_contig_ops,
+	.sysinit_lock	= __RAW_SPIN_LOCK_UNLOCKED(tdx_platform_module.sysinit_lock),
+	.lp_init_err	= ATOMIC_INIT(0),
+	.lock		= __MUTEX_INITIALIZER(tdx_platform_module.lock),
+};
 
 /**
  * tdx_parse_keyid_partitioning() - Decode IA32_MKTME_KEYID_PARTITIONING
@@ -128,6 +149,9 @@ void __init tdx_init(void)
 	}
 
 	tdx_keyids = range;
+	tdx_platform_module.emul = tdx_emul_platform();
+	/* The first TDX KeyID protects the module's metadata. */
+	tdx_platform_module.global_keyid = range.start;
 	setup_force_cpu_cap(X86_FEATURE_TDX_HOST_PLATFORM);
 	pr_info("BIOS enabled TDX: private KeyIDs [%u, %u)\n",
 		range.start, range.start + range.nr);
@@ -296,57 +320,623 @@ int seamcall(u64 fn, struct tdx_module_args *args, u64 *status)
 	return seamcall_on(tdx_emul_platform(), fn, args, status);
 }
 
-/*
- * TDH.SYS.INIT is done once, by the first CPU that enables TDX; its result
- * is kept. Both under tdx_sys_init_lock, a raw spinlock because CPUs enable
- * TDX with IRQs off.
+/**
+ * tdx_module_setup() - Set up the kernel's view of a TDX module
+ * @m:		the module, uninitialized
+ * @emul:	the emulated module behind it, or NULL for the real one
+ * @pamt_ops:	where its PAMTs come from
+ * @global_keyid: the TDX KeyID for the module's own metadata
+ *
+ * The platform's module is set up statically; tests set up their own.
+ *
+ * Context: Process context; nobody may use @m concurrently.
  */
-static DEFINE_RAW_SPINLOCK(tdx_sys_init_lock);
-static bool tdx_sys_init_done;
-static int tdx_sys_init_ret;
-
-/* TDH.SYS.LP.INIT succeeded on this CPU; written with IRQs off on it. */
-static DEFINE_PER_CPU(bool, tdx_lp_ready);
+void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul,
+		      const struct tdx_pamt_ops *pamt_ops, u32 global_keyid)
+{
+	memset(m, 0, sizeof(*m));
+	m->emul = emul;
+	m->pamt_ops = pamt_ops;
+	m->global_keyid = global_keyid;
+	raw_spin_lock_init(&m->sysinit_lock);
+	atomic_set(&m->lp_init_err, 0);
+	mutex_init(&m->lock);
+	m->status = TDX_MODULE_UNINITIALIZED;
+}
 
 /**
- * tdx_cpu_enable() - Enable TDX on this CPU
+ * tdx_module_cpu_enable() - Enable a TDX module on this CPU
+ * @m:		the module
  *
- * Description: KVM calls this right after VMXON, on every CPU it enables: the
- * first call on any CPU does TDH.SYS.INIT, and each CPU does TDH.SYS.LP.INIT
- * once, before any other SEAMCALL on it. Calling it again is cheap and returns
- * the first result.
+ * Description: The first call on any CPU issues TDH.SYS.INIT and keeps its
+ * result; each CPU then issues TDH.SYS.LP.INIT once, before any other
+ * SEAMCALL on it. Calling it again is cheap and returns the first result.
  *
  * Context: IRQs off, on the CPU to enable, which is in VMX operation.
- * Return: 0 on success; -ENODEV if TDX is absent or was lost in S3/S4
- * (no SEAMCALL is issued then); the errno of the failing SEAMCALL
- * otherwise (see seamcall_status_to_errno()).
+ * Return: 0 on success; -ENODEV if the module was lost in S3/S4 (no
+ * SEAMCALL is issued then); the errno of the failing SEAMCALL otherwise.
  */
-int tdx_cpu_enable(void)
+int tdx_module_cpu_enable(struct tdx_module *m)
 {
 	struct tdx_module_args args = {};
+	unsigned int cpu = smp_processor_id();
 	int ret;
 
 	lockdep_assert_irqs_disabled();
 
-	if (tdx_platform_state() != TDX_PLATFORM_USABLE)
+	if (READ_ONCE(m->status) == TDX_MODULE_LOST)
 		return -ENODEV;
-	if (__this_cpu_read(tdx_lp_ready))
+	if (cpumask_test_cpu(cpu, &m->lp_ready))
 		return 0;
 
-	raw_spin_lock(&tdx_sys_init_lock);
-	if (!tdx_sys_init_done) {
-		tdx_sys_init_ret = seamcall(TDH_SYS_INIT, &args, NULL);
-		tdx_sys_init_done = true;
+	raw_spin_lock(&m->sysinit_lock);
+	if (!m->sysinit_done) {
+		m->sysinit_ret = seamcall_on(m->emul, TDH_SYS_INIT, &args, NULL);
+		m->sysinit_done = true;
 	}
-	ret = tdx_sys_init_ret;
-	raw_spin_unlock(&tdx_sys_init_lock);
+	ret = m->sysinit_ret;
+	raw_spin_unlock(&m->sysinit_lock);
 	if (ret)
 		return ret;
 
 	memset(&args, 0, sizeof(args));
-	ret = seamcall(TDH_SYS_LP_INIT, &args, NULL);
-	if (!ret)
-		__this_cpu_write(tdx_lp_ready, true);
+	ret = seamcall_on(m->emul, TDH_SYS_LP_INIT, &args, NULL);
+	if (ret)
+		atomic_cmpxchg(&m->lp_init_err, 0, ret);
+	else
+		cpumask_set_cpu(cpu, &m->lp_ready);
 	return ret;
 }
+
+/**
+ * tdx_cpu_enable() - Enable TDX on this CPU
+ *
+ * Description: KVM calls this right after VMXON, on every CPU it enables.
+ * See tdx_module_cpu_enable().
+ *
+ * Context: IRQs off, on the CPU to enable, which is in VMX operation.
+ * Return: 0 on success; -ENODEV if TDX is absent or was lost in S3/S4;
+ * the errno of the failing SEAMCALL otherwise.
+ */
+int tdx_cpu_enable(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
+		return -ENODEV;
+	return tdx_module_cpu_enable(&tdx_platform_module);
+}
 EXPORT_SYMBOL_GPL(tdx_cpu_enable);
+
+static bool tdx_module_is_platform(const struct tdx_module *m)
+{
+	return m == &tdx_platform_module;
+}
+
+static int tdx_md_read(struct tdx_module *m, u64 id, u64 *val)
+{
+	struct tdx_module_args args = { .rdx = id };
+	unsigned int size = TDX_MD_SIZE_CODE(id);
+	int ret;
+
+	ret = seamcall_on(m->emul, TDH_SYS_RD, &args, NULL);
+	if (ret) {
+		pr_err("cannot read TDX module metadata field %#llx (%d)\n", id, ret);
+		return ret;
+	}
+	*val = size == 3 ? args.r8 : args.r8 & GENMASK_ULL((8 << size) - 1, 0);
+	return 0;
+}
+
+/* The fields tdx_read_sysinfo() reads first, in this order. */
+static const u64 tdx_sysinfo_fields[] = {
+	TDX_MD_MAJOR_VERSION, TDX_MD_MINOR_VERSION, TDX_MD_UPDATE_VERSION,
+	TDX_MD_INTERNAL_VERSION, TDX_MD_BUILD_NUM, TDX_MD_BUILD_DATE,
+	TDX_MD_TDX_FEATURES0, TDX_MD_MAX_TDMRS, TDX_MD_MAX_RESERVED_PER_TDMR,
+	TDX_MD_PAMT_4K_ENTRY_SIZE, TDX_MD_PAMT_2M_ENTRY_SIZE,
+	TDX_MD_PAMT_1G_ENTRY_SIZE, TDX_MD_NUM_CMRS,
+};
+
+static int tdx_read_sysinfo(struct tdx_module *m)
+{
+	u64 v[ARRAY_SIZE(tdx_sysinfo_fields)];
+	struct tdx_sysinfo *info = &m->info;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(tdx_sysinfo_fields); i++) {
+		ret = tdx_md_read(m, tdx_sysinfo_fields[i], &v[i]);
+		if (ret)
+			return ret;
+	}
+	info->major = v[0];
+	info->minor = v[1];
+	info->update = v[2];
+	info->internal = v[3];
+	info->build_num = v[4];
+	info->build_date = v[5];
+	info->features0 = v[6];
+	info->max_tdmrs = v[7];
+	info->max_reserved_per_tdmr = v[8];
+	info->pamt_entry_size[TDX_PS_4K] = v[9];
+	info->pamt_entry_size[TDX_PS_2M] = v[10];
+	info->pamt_entry_size[TDX_PS_1G] = v[11];
+	info->nr_cmrs = v[12];
+
+	if (!info->max_tdmrs || !info->max_reserved_per_tdmr ||
+	    !info->pamt_entry_size[TDX_PS_4K] || !info->pamt_entry_size[TDX_PS_2M] ||
+	    !info->pamt_entry_size[TDX_PS_1G] || !info->nr_cmrs ||
+	    info->nr_cmrs > TDX_MAX_CMRS) {
+		pr_err("TDX module metadata unusable: %u TDMRs, %u reserved areas, %u CMRs\n",
+		       info->max_tdmrs, info->max_reserved_per_tdmr, info->nr_cmrs);
+		return -EINVAL;
+	}
+
+	for (i = 0; i < info->nr_cmrs; i++) {
+		ret = tdx_md_read(m, TDX_MD_CMR_BASE(i), &info->cmrs[i].base);
+		if (!ret)
+			ret = tdx_md_read(m, TDX_MD_CMR_SIZE(i), &info->cmrs[i].size);
+		if (ret)
+			return ret;
+		if (i && info->cmrs[i].base < info->cmrs[i - 1].base + info->cmrs[i - 1].size) {
+			pr_err("TDX module CMRs not sorted: CMR %u at %#llx\n", i,
+			       info->cmrs[i].base);
+			return -EINVAL;
+		}
+	}
+
+	if (!tdx_module_is_platform(m))
+		return 0;
+	pr_info("TDX module %u.%u.%u.%u, build %u of %08u, features0 %#llx\n",
+		info->major, info->minor, info->update, info->internal,
+		info->build_num, info->build_date, info->features0);
+	pr_info("up to %u TDMRs with %u reserved areas each, PAMT entries of %u/%u/%u bytes, %u CMRs\n",
+		info->max_tdmrs, info->max_reserved_per_tdmr,
+		info->pamt_entry_size[TDX_PS_4K], info->pamt_entry_size[TDX_PS_2M],
+		info->pamt_entry_size[TDX_PS_1G], info->nr_cmrs);
+	for (i = 0; i < info->nr_cmrs; i++)
+		pr_info("CMR %u: [%#llx, %#llx)\n", i, info->cmrs[i].base,
+			info->cmrs[i].base + info->cmrs[i].size);
+	return 0;
+}
+
+/**
+ * tdx_memlist_build() - Take all memory the kernel has as TDX memory
+ * @mem:	filled in; free @mem->regions with kfree()
+ *
+ * Every memblock memory range becomes TDX memory, so that any page the
+ * page allocator hands out can be given to a TD. The first 1 MiB is left
+ * out: it is never convertible, and the kernel reserves it anyway.
+ *
+ * Context: Process context, memory hotplug held off (get_online_mems()).
+ * Return: 0, -ENOMEM, or -EINVAL if there is no memory above 1 MiB.
+ */
+int tdx_memlist_build(struct tdx_memlist *mem)
+{
+	unsigned long start_pfn, end_pfn;
+	unsigned int nr = 0, room = 0;
+	int i, nid;
+
+	for_each_mem_pfn_range(i, MAX_NUMNODES, &start_pfn, &end_pfn, &nid)
+		room++;
+	mem->regions = kcalloc(room, sizeof(*mem->regions), GFP_KERNEL);
+	if (!mem->regions)
+		return -ENOMEM;
+
+	for_each_mem_pfn_range(i, MAX_NUMNODES, &start_pfn, &end_pfn, &nid) {
+		u64 start = max_t(u64, PFN_PHYS(start_pfn), SZ_1M);
+		u64 end = PFN_PHYS(end_pfn);
+
+		if (start >= end || nr == room)
+			continue;
+		mem->regions[nr++] = (struct tdx_mem_region){ start, end, nid };
+	}
+	mem->nr = nr;
+	if (!nr) {
+		kfree(mem->regions);
+		mem->regions = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static u64 tdx_memlist_bytes(const struct tdx_memlist *mem)
+{
+	unsigned int i;
+	u64 bytes = 0;
+
+	for (i = 0; i < mem->nr; i++)
+		bytes += mem->regions[i].end - mem->regions[i].start;
+	return bytes;
+}
+
+/* The ABI allows TDX memory only inside the CMRs: say which memory is not. */
+static int tdx_check_convertible(const struct tdx_module *m)
+{
+	const struct tdx_memlist *mem = &m->memlist;
+	unsigned int i;
+
+	for (i = 0; i < mem->nr; i++) {
+		const struct tdx_mem_region *r = &mem->regions[i];
+
+		if (tdx_cmrs_cover(m->info.cmrs, m->info.nr_cmrs, r->start, r->end))
+			continue;
+		pr_err("memory [%#llx, %#llx) on node %d is not convertible memory (outside the CMRs the BIOS configured): TDX cannot be used while the kernel uses it; remove that memory (memmap=) or disable TDX in the BIOS\n",
+		       r->start, r->end, r->nid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int tdx_config(struct tdx_module *m)
+{
+	struct tdmr_info_list *list = &m->tdmrs;
+	struct tdx_module_args args = {};
+	size_t sz = roundup_pow_of_two(max_t(size_t, list->nr_tdmrs * sizeof(u64), 512));
+	unsigned int i;
+	u64 *pa;
+	int ret;
+
+	/* 512-byte aligned: kmalloc() aligns a power-of-two size to itself. */
+	pa = kzalloc(sz, GFP_KERNEL);
+	if (!pa)
+		return -ENOMEM;
+	for (i = 0; i < list->nr_tdmrs; i++)
+		pa[i] = __pa(tdmr_entry(list, i));
+
+	args.rcx = __pa(pa);
+	args.rdx = list->nr_tdmrs;
+	args.r8 = m->global_keyid;
+	ret = seamcall_on(m->emul, TDH_SYS_CONFIG, &args, NULL);
+	kfree(pa);
+	return ret;
+}
+
+static int tdx_key_config_cpu(void *data)
+{
+	struct tdx_module *m = data;
+	unsigned int attempts = 0;
+	u64 status;
+	int ret;
+
+	do {
+		struct tdx_module_args args = {};
+
+		ret = seamcall_on(m->emul, TDH_SYS_KEY_CONFIG, &args, &status);
+	} while (ret && (status & TDX_STATUS_MASK) == TDX_KEY_GENERATION_FAILED &&
+		 ++attempts < TDX_SEAMCALL_ATTEMPTS);
+	return ret;
+}
+
+/*
+ * The PAMTs were written through KeyID 0: write the caches back before the
+ * module programs the global KeyID, then TDH.SYS.KEY.CONFIG on one CPU of
+ * each package, one package at a time (the leaf takes the module's global
+ * lock).
+ */
+static int tdx_config_global_keyid(struct tdx_module *m)
+{
+	unsigned long *done;
+	unsigned int cpu;
+	int ret = 0;
+
+	done = bitmap_zalloc(topology_max_packages(), GFP_KERNEL);
+	if (!done)
+		return -ENOMEM;
+
+	wbinvd_on_all_cpus();
+	for_each_online_cpu(cpu) {
+		unsigned int pkg = topology_logical_package_id(cpu);
+
+		if (test_and_set_bit(pkg, done))
+			continue;
+		ret = smp_call_on_cpu(cpu, tdx_key_config_cpu, m, true);
+		if (ret) {
+			pr_err("cannot configure the global KeyID on package %u (CPU %u): %d\n",
+			       pkg, cpu, ret);
+			break;
+		}
+	}
+	bitmap_free(done);
+	return ret;
+}
+
+/* TDH.SYS.TDMR.INIT initializes a chunk per call: call until done. */
+static int tdx_init_tdmrs(struct tdx_module *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->tdmrs.nr_tdmrs; i++) {
+		const struct tdmr_info *tdmr = tdmr_entry(&m->tdmrs, i);
+		u64 next = tdmr->base;
+
+		while (next < tdmr->base + tdmr->size) {
+			struct tdx_module_args args = { .rcx = tdmr->base };
+			int ret;
+
+			ret = seamcall_on(m->emul, TDH_SYS_TDMR_INIT, &args, NULL);
+			if (ret) {
+				pr_err("cannot initialize the TDMR at %#llx: %d\n",
+				       tdmr->base, ret);
+				return ret;
+			}
+			next = args.rdx;
+			cond_resched();
+		}
+	}
+	return 0;
+}
+
+/*
+ * After TDH.SYS.CONFIG the module may have written the PAMTs with the
+ * global KeyID. Write the caches back and clear the PAMTs through KeyID 0
+ * before the pages go back to the kernel; MOVDIR64B also clears the
+ * integrity state a partial write would trip over.
+ */
+static void tdx_reset_pamts(struct tdx_module *m)
+{
+	const void *zero = page_address(ZERO_PAGE(0));
+	unsigned int i;
+
+	wbinvd_on_all_cpus();
+	for (i = 0; i < m->tdmrs.nr_tdmrs; i++) {
+		const struct tdmr_info *tdmr = tdmr_entry(&m->tdmrs, i);
+		u64 size = tdmr->pamt_4k_size + tdmr->pamt_2m_size + tdmr->pamt_1g_size;
+		void *p = __va(tdmr->pamt_4k_base);
+		u64 off;
+
+		if (!boot_cpu_has(X86_FEATURE_MOVDIR64B)) {
+			memset(p, 0, size);
+			continue;
+		}
+		for (off = 0; off < size; off += 64)
+			movdir64b((void __force __iomem *)(p + off), zero);
+	}
+	/* MOVDIR64B is weakly ordered. */
+	mb();
+}
+
+static void tdx_free_memlist(struct tdx_module *m)
+{
+	kfree(m->memlist.regions);
+	m->memlist.regions = NULL;
+	m->memlist.nr = 0;
+}
+
+static int tdx_precheck_cpus(struct tdx_module *m)
+{
+	unsigned int cpu;
+	int ret;
+
+	raw_spin_lock_irq(&m->sysinit_lock);
+	ret = m->sysinit_done ? m->sysinit_ret : 0;
+	raw_spin_unlock_irq(&m->sysinit_lock);
+	if (!ret)
+		ret = atomic_read(&m->lp_init_err);
+	if (ret) {
+		pr_err("cannot initialize the TDX module: enabling TDX on the CPUs failed (%d)\n",
+		       ret);
+		return ret;
+	}
+
+	/* The module accepts LP.INIT only before its configuration. */
+	for_each_present_cpu(cpu) {
+		if (!cpu_online(cpu)) {
+			pr_err("cannot initialize the TDX module: CPU %u is offline, and TDX needs every present CPU online during initialization; online it first\n",
+			       cpu);
+			return -EBUSY;
+		}
+		if (!cpumask_test_cpu(cpu, &m->lp_ready)) {
+			pr_err("cannot initialize the TDX module: TDX is not enabled on CPU %u (tdx_cpu_enable() after VMXON)\n",
+			       cpu);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int tdx_module_init(struct tdx_module *m)
+{
+	int ret;
+
+	ret = tdx_precheck_cpus(m);
+	if (ret)
+		return ret;
+
+	get_online_mems();
+	ret = tdx_memlist_build(&m->memlist);
+	if (ret)
+		goto out_put;
+	ret = tdx_read_sysinfo(m);
+	if (!ret)
+		ret = tdx_check_convertible(m);
+	if (ret)
+		goto err_memlist;
+
+	ret = tdmr_list_alloc(&m->tdmrs, &m->info);
+	if (ret)
+		goto err_memlist;
+	ret = tdmrs_construct(&m->tdmrs, &m->memlist, &m->info, m->pamt_ops);
+	if (ret)
+		goto err_list;
+
+	ret = tdx_config(m);
+	if (ret)
+		goto err_pamts;
+	ret = tdx_config_global_keyid(m);
+	if (!ret)
+		ret = tdx_init_tdmrs(m);
+	if (ret)
+		goto err_reset;
+
+	if (tdx_module_is_platform(m))
+		pr_info("%llu KB allocated for PAMT: %u TDMRs cover %llu MB, %llu MB of it TDX memory\n",
+			tdmrs_pamt_bytes(&m->tdmrs) / SZ_1K, m->tdmrs.nr_tdmrs,
+			tdmrs_covered_bytes(&m->tdmrs) / SZ_1M,
+			tdx_memlist_bytes(&m->memlist) / SZ_1M);
+	/* The memory hotplug notifier sees this under mem_hotplug_lock. */
+	WRITE_ONCE(m->status, TDX_MODULE_INITIALIZED);
+	put_online_mems();
+	return 0;
+
+err_reset:
+	tdx_reset_pamts(m);
+err_pamts:
+	tdmrs_free_pamts(&m->tdmrs, m->pamt_ops);
+err_list:
+	tdmr_list_free(&m->tdmrs);
+err_memlist:
+	tdx_free_memlist(m);
+out_put:
+	put_online_mems();
+	return ret;
+}
+
+/**
+ * tdx_module_enable() - Initialize a TDX module, once
+ * @m:		the module; tdx_module_cpu_enable() ran on every present CPU
+ *
+ * Description: Takes all memory as TDX memory, reads the module's
+ * metadata, lays out TDMRs and PAMTs, and configures and initializes the
+ * module (TDH.SYS.CONFIG, TDH.SYS.KEY.CONFIG on each package,
+ * TDH.SYS.TDMR.INIT). Every failure unwinds completely: PAMTs the module
+ * may have written are reset before they are freed. The result is kept: a
+ * later call returns it without retrying.
+ *
+ * Context: Process context, under cpus_read_lock(). Takes @m->lock, then
+ * mem_hotplug_lock for read.
+ * Return: 0 once the module is initialized; -ENODEV if it was lost in
+ * S3/S4; the error initialization failed with otherwise.
+ */
+int tdx_module_enable(struct tdx_module *m)
+{
+	int ret;
+
+	lockdep_assert_cpus_held();
+
+	mutex_lock(&m->lock);
+	switch (READ_ONCE(m->status)) {
+	case TDX_MODULE_UNINITIALIZED:
+		ret = tdx_module_init(m);
+		if (ret) {
+			m->err = ret;
+			WRITE_ONCE(m->status, TDX_MODULE_ERROR);
+			pr_err("TDX module initialization failed (%d): TDX is unusable until the next boot\n",
+			       ret);
+		} else if (tdx_module_is_platform(m)) {
+			pr_info("module initialized\n");
+		}
+		break;
+	case TDX_MODULE_INITIALIZED:
+		ret = 0;
+		break;
+	case TDX_MODULE_ERROR:
+		ret = m->err;
+		break;
+	default:
+		ret = -ENODEV;
+		break;
+	}
+	mutex_unlock(&m->lock);
+	return ret;
+}
+
+/**
+ * tdx_module_destroy() - Free what a test's TDX module holds
+ * @m:		a module that is never used again
+ *
+ * For tests on emulated modules only: a real TDX module keeps its PAMTs
+ * until the next boot.
+ *
+ * Context: Process context.
+ */
+void tdx_module_destroy(struct tdx_module *m)
+{
+	mutex_lock(&m->lock);
+	if (m->status == TDX_MODULE_INITIALIZED) {
+		tdx_reset_pamts(m);
+		tdmrs_free_pamts(&m->tdmrs, m->pamt_ops);
+		tdmr_list_free(&m->tdmrs);
+		tdx_free_memlist(m);
+	}
+	m->status = TDX_MODULE_ERROR;
+	m->err = -ENODEV;
+	mutex_unlock(&m->lock);
+}
+
+/**
+ * tdx_enable() - Initialize the TDX module, on demand and once
+ *
+ * Description: KVM calls this once every present CPU is online, in VMX
+ * operation, and did tdx_cpu_enable(). See tdx_module_enable().
+ *
+ * Context: Process context, under cpus_read_lock().
+ * Return: 0 once the module is initialized; -ENODEV if TDX is absent or
+ * was lost in S3/S4; the error initialization failed with otherwise (a
+ * failed initialization is not retried).
+ */
+int tdx_enable(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
+		return -ENODEV;
+	return tdx_module_enable(&tdx_platform_module);
+}
+EXPORT_SYMBOL_GPL(tdx_enable);
+
+/**
+ * tdx_platform_mark_lost() - The platform's TDX module did not survive S3/S4
+ *
+ * Context: Any context (syscore resume, IRQs off): the status is written
+ * without the module's lock, and nothing moves it away from "lost".
+ */
+void tdx_platform_mark_lost(void)
+{
+	WRITE_ONCE(tdx_platform_module.status, TDX_MODULE_LOST);
+}
+
+/**
+ * tdx_platform_lost() - Was the platform's TDX module lost in S3/S4?
+ *
+ * Context: Any context.
+ * Return: true if it was.
+ */
+bool tdx_platform_lost(void)
+{
+	return READ_ONCE(tdx_platform_module.status) == TDX_MODULE_LOST;
+}
+
+/*
+ * Once the module is initialized, TDX memory is fixed: memory that comes
+ * online later, hot-added or driver-managed, is not TDX memory and could
+ * end up in a TD. Refuse to online it.
+ */
+static int tdx_memory_notifier(struct notifier_block *nb, unsigned long action,
+			       void *v)
+{
+	struct tdx_module *m = &tdx_platform_module;
+	struct memory_notify *mn = v;
+	u64 start, end;
+
+	if (action != MEM_GOING_ONLINE ||
+	    READ_ONCE(m->status) != TDX_MODULE_INITIALIZED)
+		return NOTIFY_OK;
+
+	start = PFN_PHYS(mn->start_pfn);
+	end = PFN_PHYS(mn->start_pfn + mn->nr_pages);
+	if (tdx_memlist_covers(&m->memlist, start, end))
+		return NOTIFY_OK;
+
+	pr_warn_ratelimited("refusing to online memory [%#llx-%#llx]: it is not TDX memory, which was fixed when the TDX module was initialized; memory added after that cannot be used on a TDX host until the next boot\n",
+			    start, end - 1);
+	return NOTIFY_BAD;
+}
+
+static struct notifier_block tdx_memory_nb = {
+	.notifier_call = tdx_memory_notifier,
+};
+
+static int __init tdx_memory_init(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
+		return 0;
+	return register_memory_notifier(&tdx_memory_nb);
+}
+subsys_initcall(tdx_memory_init);

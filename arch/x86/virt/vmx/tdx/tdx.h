@@ -2,7 +2,12 @@
 #ifndef _X86_VIRT_TDX_H
 #define _X86_VIRT_TDX_H
 
+#include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/cpumask.h>
+#include <linux/mutex.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/suspend.h>
 #include <linux/types.h>
 #include <asm/tdx.h>
@@ -25,9 +30,12 @@ int tdx_parse_keyid_partitioning(u64 msr, struct tdx_keyid_range *range);
 extern struct tdx_keyid_range tdx_keyids;
 
 /* SEAMCALL leaf numbers of the TDX module ABI used by this code. */
+#define TDH_SYS_KEY_CONFIG		31
 #define TDH_SYS_INIT			33
 #define TDH_SYS_RD			34
 #define TDH_SYS_LP_INIT			35
+#define TDH_SYS_TDMR_INIT		36
+#define TDH_SYS_CONFIG			45
 
 /*
  * SEAMCALL status codes (RAX). Bits 31:0 carry an operand id or other
@@ -46,12 +54,26 @@ extern struct tdx_keyid_range tdx_keyids;
 #define TDX_SYS_LP_INIT_DONE		0xC000050300000000ULL
 #define TDX_SYS_NOT_READY		0xC000050500000000ULL
 #define TDX_SYS_LP_INIT_NOT_PENDING	0xC000050B00000000ULL
+#define TDX_SYS_KEY_CONFIG_NOT_PENDING	0xC000050700000000ULL
+#define TDX_SYS_CONFIG_NOT_PENDING	0xC000050C00000000ULL
+#define TDX_KEY_GENERATION_FAILED	0x8000080000000000ULL
+#define TDX_KEY_CONFIGURED		0x0000081500000000ULL
+#define TDX_INVALID_TDMR		0xC0000A0000000000ULL
+#define TDX_NON_ORDERED_TDMR		0xC0000A0100000000ULL
+#define TDX_TDMR_OUTSIDE_CMRS		0xC0000A0200000000ULL
+#define TDX_TDMR_ALREADY_INITIALIZED	0x00000A0300000000ULL
+#define TDX_INVALID_PAMT		0xC0000A1000000000ULL
+#define TDX_PAMT_OUTSIDE_CMRS		0xC0000A1100000000ULL
+#define TDX_PAMT_OVERLAP		0xC0000A1200000000ULL
+#define TDX_INVALID_RESERVED_IN_TDMR	0xC0000A2000000000ULL
+#define TDX_NON_ORDERED_RESERVED_IN_TDMR 0xC0000A2100000000ULL
 #define TDX_METADATA_FIELD_NOT_READABLE	0xC0000C0200000000ULL
 
 /* Operand ids in bits 31:0 of an operand error. */
 #define TDX_OPERAND_ID_RAX		0
 #define TDX_OPERAND_ID_RCX		1
 #define TDX_OPERAND_ID_RDX		2
+#define TDX_OPERAND_ID_R8		8
 
 /* How often a SEAMCALL is issued while the module reports no entropy. */
 #define TDX_SEAMCALL_ATTEMPTS		10
@@ -79,6 +101,241 @@ int seamcall_status_to_errno(u64 status);
 int seamcall_on(struct tdx_emul *emul, u64 fn, struct tdx_module_args *args,
 		u64 *status);
 int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
+
+/*
+ * Global metadata fields (TDH.SYS.RD), TDX module 1.5. Bits 33:32 of an id
+ * give the element size: 0 = 8, 1 = 16, 2 = 32, 3 = 64 bits.
+ */
+#define TDX_MD_NUM_PKGS			0x0000000200000000ULL
+#define TDX_MD_PKG_FMS			0x0000000200000001ULL
+#define TDX_MD_VENDOR_ID		0x0800000200000000ULL
+#define TDX_MD_BUILD_DATE		0x8800000200000001ULL
+#define TDX_MD_BUILD_NUM		0x8800000100000002ULL
+#define TDX_MD_MINOR_VERSION		0x0800000100000003ULL
+#define TDX_MD_MAJOR_VERSION		0x0800000100000004ULL
+#define TDX_MD_UPDATE_VERSION		0x0800000100000005ULL
+#define TDX_MD_INTERNAL_VERSION		0x0800000100000006ULL
+#define TDX_MD_SYS_ATTRIBUTES		0x0A00000200000000ULL
+#define TDX_MD_NUM_TDX_FEATURES		0x0A00000000000001ULL
+#define TDX_MD_TDX_FEATURES0		0x0A00000300000008ULL
+#define TDX_MD_NUM_CMRS			0x9000000100000000ULL
+#define TDX_MD_CMR_BASE(i)		(0x9000000300000080ULL + (i))
+#define TDX_MD_CMR_SIZE(i)		(0x9000000300000100ULL + (i))
+#define TDX_MD_MAX_TDMRS		0x9100000100000008ULL
+#define TDX_MD_MAX_RESERVED_PER_TDMR	0x9100000100000009ULL
+#define TDX_MD_PAMT_4K_ENTRY_SIZE	0x9100000100000010ULL
+#define TDX_MD_PAMT_2M_ENTRY_SIZE	0x9100000100000011ULL
+#define TDX_MD_PAMT_1G_ENTRY_SIZE	0x9100000100000012ULL
+#define TDX_MD_SIZE_CODE(id)		(((id) >> 32) & 3)
+
+/* Limits of the TDX module ABI. */
+#define TDX_MAX_CMRS			32
+#define TDX_MAX_TDMRS			64
+#define TDX_MAX_RESERVED_AREAS		16
+#define TDMR_ALIGNMENT			SZ_1G
+#define TDMR_INFO_ALIGNMENT		512
+
+/* Page sizes the PAMT describes, in the order of the metadata fields. */
+enum tdx_page_level {
+	TDX_PS_4K,
+	TDX_PS_2M,
+	TDX_PS_1G,
+	TDX_PS_NR,
+};
+
+/* A convertible memory range, as the BIOS configured it. */
+struct tdx_cmr {
+	u64 base;
+	u64 size;
+};
+
+/**
+ * struct tdx_sysinfo - What the kernel reads from the TDX module's metadata
+ * @major:		module version: major
+ * @minor:		minor
+ * @update:		update
+ * @internal:		internal
+ * @build_num:		build number
+ * @build_date:		build date (YYYYMMDD)
+ * @features0:		TDX_FEATURES0
+ * @max_tdmrs:		how many TDMRs TDH.SYS.CONFIG takes at most
+ * @max_reserved_per_tdmr: how many reserved areas a TDMR can have
+ * @pamt_entry_size:	bytes per PAMT entry, for each &enum tdx_page_level
+ * @nr_cmrs:		number of convertible memory ranges
+ * @cmrs:		the convertible memory ranges, sorted by base
+ */
+struct tdx_sysinfo {
+	u16 major;
+	u16 minor;
+	u16 update;
+	u16 internal;
+	u16 build_num;
+	u32 build_date;
+	u64 features0;
+	u16 max_tdmrs;
+	u16 max_reserved_per_tdmr;
+	u16 pamt_entry_size[TDX_PS_NR];
+	u16 nr_cmrs;
+	struct tdx_cmr cmrs[TDX_MAX_CMRS];
+};
+
+/**
+ * struct tdx_mem_region - A range of TDX memory
+ * @start:	first byte, page aligned
+ * @end:	end (exclusive), page aligned
+ * @nid:	NUMA node
+ */
+struct tdx_mem_region {
+	u64 start;
+	u64 end;
+	int nid;
+};
+
+/**
+ * struct tdx_memlist - The memory the TDX module covers
+ * @nr:		number of regions
+ * @regions:	the regions, sorted by address, not overlapping
+ */
+struct tdx_memlist {
+	unsigned int nr;
+	struct tdx_mem_region *regions;
+};
+
+/* One reserved area of a TDMR: a range the TDX module must not use. */
+struct tdmr_reserved_area {
+	u64 offset;
+	u64 size;
+} __packed;
+
+/*
+ * TDMR_INFO, the TDX module's description of one TDX memory range: 1 GiB
+ * aligned, with the three levels of its PAMT and its reserved areas.
+ */
+struct tdmr_info {
+	u64 base;
+	u64 size;
+	u64 pamt_1g_base;
+	u64 pamt_1g_size;
+	u64 pamt_2m_base;
+	u64 pamt_2m_size;
+	u64 pamt_4k_base;
+	u64 pamt_4k_size;
+	struct tdmr_reserved_area reserved_areas[];
+} __packed __aligned(TDMR_INFO_ALIGNMENT);
+
+/**
+ * struct tdmr_info_list - The TDMRs handed to TDH.SYS.CONFIG
+ * @tdmrs:	@max_tdmrs TDMR_INFO entries of @tdmr_sz bytes each, in one
+ *		physically contiguous, page-aligned buffer
+ * @tdmr_sz:	bytes per entry: 64 plus the reserved areas, 512-aligned
+ * @max_tdmrs:	entries in @tdmrs
+ * @nr_tdmrs:	entries in use
+ * @nid:	NUMA node of each TDMR, where its PAMT is allocated
+ */
+struct tdmr_info_list {
+	void *tdmrs;
+	unsigned int tdmr_sz;
+	unsigned int max_tdmrs;
+	unsigned int nr_tdmrs;
+	int nid[TDX_MAX_TDMRS];
+};
+
+/**
+ * struct tdx_pamt_ops - Where PAMTs come from
+ * @alloc:	allocate @nr_pages physically contiguous pages, on node @nid
+ *		where possible; return the physical address, or 0
+ * @free:	give back what @alloc returned
+ * @data:	passed to both
+ *
+ * The kernel allocates from the page allocator; KUnit places PAMTs in
+ * memory maps that only exist on paper.
+ */
+struct tdx_pamt_ops {
+	u64 (*alloc)(void *data, int nid, unsigned long nr_pages);
+	void (*free)(void *data, u64 pa, unsigned long nr_pages);
+	void *data;
+};
+
+static inline struct tdmr_info *tdmr_entry(const struct tdmr_info_list *list,
+					   unsigned int i)
+{
+	return list->tdmrs + i * list->tdmr_sz;
+}
+
+u64 tdmr_pamt_size(u64 tdmr_size, const struct tdx_sysinfo *info,
+		   enum tdx_page_level level);
+u64 tdmrs_pamt_bytes(const struct tdmr_info_list *list);
+u64 tdmrs_covered_bytes(const struct tdmr_info_list *list);
+int tdmr_list_alloc(struct tdmr_info_list *list, const struct tdx_sysinfo *info);
+void tdmr_list_free(struct tdmr_info_list *list);
+int tdmrs_construct(struct tdmr_info_list *list, const struct tdx_memlist *mem,
+		    const struct tdx_sysinfo *info, const struct tdx_pamt_ops *ops);
+void tdmrs_free_pamts(struct tdmr_info_list *list, const struct tdx_pamt_ops *ops);
+bool tdx_memlist_covers(const struct tdx_memlist *mem, u64 start, u64 end);
+bool tdx_cmrs_cover(const struct tdx_cmr *cmrs, unsigned int nr, u64 start, u64 end);
+extern const struct tdx_pamt_ops tdx_pamt_contig_ops;
+
+/**
+ * enum tdx_module_status - Where the initialization of a TDX module stands
+ * @TDX_MODULE_UNINITIALIZED:	tdx_enable() was not called yet
+ * @TDX_MODULE_INITIALIZED:	the module is ready for TDs
+ * @TDX_MODULE_ERROR:		initialization failed; not retried
+ * @TDX_MODULE_LOST:		the module did not survive S3 or S4
+ */
+enum tdx_module_status {
+	TDX_MODULE_UNINITIALIZED,
+	TDX_MODULE_INITIALIZED,
+	TDX_MODULE_ERROR,
+	TDX_MODULE_LOST,
+};
+
+/**
+ * struct tdx_module - The kernel's view of one TDX module
+ * @emul:		the emulated module behind it, or NULL for the real one
+ * @pamt_ops:		where its PAMTs come from
+ * @global_keyid:	the KeyID the module protects its metadata with
+ * @sysinit_lock:	serializes TDH.SYS.INIT; a raw spinlock, because CPUs
+ *			enable TDX with IRQs off
+ * @sysinit_done:	TDH.SYS.INIT was issued (under @sysinit_lock)
+ * @sysinit_ret:	its result (under @sysinit_lock)
+ * @lp_ready:		CPUs that did TDH.SYS.LP.INIT; each CPU sets its own
+ *			bit, with IRQs off
+ * @lp_init_err:	the first TDH.SYS.LP.INIT failure, or 0 (atomic)
+ * @lock:		serializes tdx_module_enable(); protects @status (but
+ *			see tdx_module_mark_lost()), @err, @info, @tdmrs
+ * @status:		where initialization stands
+ * @err:		the errno initialization failed with
+ * @info:		the module's metadata
+ * @memlist:		the TDX memory, fixed at initialization; written with
+ *			@lock and mem_hotplug_lock (read) held, read by the
+ *			memory hotplug notifier under mem_hotplug_lock
+ * @tdmrs:		the TDMRs and PAMTs handed to the module
+ */
+struct tdx_module {
+	struct tdx_emul *emul;
+	const struct tdx_pamt_ops *pamt_ops;
+	u32 global_keyid;
+	raw_spinlock_t sysinit_lock;
+	bool sysinit_done;
+	int sysinit_ret;
+	cpumask_t lp_ready;
+	atomic_t lp_init_err;
+	struct mutex lock;		/* see above: serializes enabling */
+	enum tdx_module_status status;
+	int err;
+	struct tdx_sysinfo info;
+	struct tdx_memlist memlist;
+	struct tdmr_info_list tdmrs;
+};
+
+void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul,
+		      const struct tdx_pamt_ops *pamt_ops, u32 global_keyid);
+int tdx_module_cpu_enable(struct tdx_module *m);
+int tdx_module_enable(struct tdx_module *m);
+void tdx_module_destroy(struct tdx_module *m);
+int tdx_memlist_build(struct tdx_memlist *mem);
+void tdx_platform_mark_lost(void);
+bool tdx_platform_lost(void);
 
 /**
  * struct tdx_pkgs - Online CPUs per package, for the CPU offline policy

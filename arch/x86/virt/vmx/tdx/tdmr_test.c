@@ -1,0 +1,962 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the TDX module initialization core: TDMR and PAMT
+ * construction on many memory maps, and tdx_module_enable() on an emulated
+ * TDX module with every SEAMCALL and allocation of the sequence failed in
+ * turn.
+ *
+ * The memory maps exist on paper only: their PAMTs are placed in the map
+ * by a test allocator, and the TDMRs are validated by the emulated
+ * module's TDH.SYS.CONFIG rules. tdx_module_enable() runs on this
+ * machine's memory with a model of its own; the platform's module is never
+ * touched.
+ */
+
+#include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/memory_hotplug.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <asm/tdx.h>
+#include "tdx.h"
+#include "emul.h"
+
+struct tdmr_test_range {
+	u64 start;	/* usable RAM [start, end) */
+	u64 end;
+	int nid;
+};
+
+struct tdmr_test_map {
+	const char *name;
+	const struct tdmr_test_range *ranges;
+	unsigned int nr;
+	int expect;	/* 0, or the errno construction must fail with */
+};
+
+/*
+ * The first eight maps are the usable entries of real BIOS-e820 tables
+ * (../shared/data/e820 of the series' repository), nid from the SRAT; the
+ * others are corner cases.
+ */
+/* 02-qci-qssc-s4r-4socket-xeon-e7-128g.txt */
+static const struct tdmr_test_range tdmr_map_02_qci[] = {
+	/* e820 0x100-0x9b3ff is not 4 KiB aligned: rounded in */
+	{ 0x0000000000001000, 0x000000000009b000, 0 },
+	{ 0x0000000000100000, 0x000000007b43e000, 0 },
+	/* e820 0x100000000-0x207fffffff split at SRAT node boundaries */
+	{ 0x0000000100000000, 0x0000000880000000, 0 },
+	{ 0x0000000880000000, 0x0000001080000000, 1 },
+	{ 0x0000001080000000, 0x0000001880000000, 2 },
+	{ 0x0000001880000000, 0x0000002080000000, 3 },
+};
+
+/* 04-supermicro-x11dai-2s-cascadelake-192g.txt */
+static const struct tdmr_test_range tdmr_map_04_x11dai[] = {
+	{ 0x0000000000000000, 0x000000000003e000, 0 },
+	{ 0x0000000000040000, 0x00000000000a0000, 0 },
+	{ 0x0000000000100000, 0x0000000069eb6000, 0 },
+	{ 0x000000006bfb6000, 0x000000006c4ee000, 0 },
+	{ 0x000000006fb34000, 0x0000000070000000, 0 },
+	/* e820 0x100000000-0x303fffffff split at SRAT node boundaries */
+	{ 0x0000000100000000, 0x0000001840000000, 0 },
+	{ 0x0000001840000000, 0x0000003040000000, 1 },
+};
+
+/* 07-supermicro-h11dsu-2s-epyc-1t-8node.txt */
+static const struct tdmr_test_range tdmr_map_07_h11dsu[] = {
+	/* e820 0x0-0x997ff is not 4 KiB aligned: rounded in */
+	{ 0x0000000000000000, 0x0000000000099000, 0 },
+	{ 0x0000000000100000, 0x0000000076db0000, 0 },
+	{ 0x0000000077000000, 0x00000000c9d5f000, 0 },
+	{ 0x00000000c9dd2000, 0x00000000c9e85000, 0 },
+	{ 0x00000000cacc9000, 0x00000000cc000000, 0 },
+	{ 0x0000000100000000, 0x000000202f380000, 0 },
+	{ 0x0000002030000000, 0x000000402ff80000, 1 },
+	{ 0x0000004030000000, 0x000000602ff80000, 2 },
+	{ 0x0000006030000000, 0x000000802ff80000, 3 },
+	{ 0x0000008030000000, 0x000000a02ff80000, 4 },
+	{ 0x000000a030000000, 0x000000c02ff80000, 5 },
+	{ 0x000000c030000000, 0x000000e02ff80000, 6 },
+	{ 0x000000e030000000, 0x000001002ff80000, 7 },
+};
+
+/* 10-dell-r6515-epyc7513-snp-256g.txt */
+static const struct tdmr_test_range tdmr_map_10_r6515[] = {
+	{ 0x0000000000000000, 0x000000000008f000, 0 },
+	{ 0x0000000000090000, 0x00000000000a0000, 0 },
+	{ 0x0000000000100000, 0x0000000016000000, 0 },
+	{ 0x0000000056900000, 0x00000000569fc000, 0 },
+	{ 0x00000000569fd000, 0x000000005a152000, 0 },
+	{ 0x000000005a1d2000, 0x0000000067acf000, 0 },
+	{ 0x000000006efff000, 0x000000006f000000, 0 },
+	{ 0x000000006f00b000, 0x0000000070000000, 0 },
+	{ 0x0000000100000000, 0x000000407f100000, 0 },
+};
+
+/* 13-qemu-q35-ovmf-dgx-h100-guest-920g.txt */
+static const struct tdmr_test_range tdmr_map_13_ovmf[] = {
+	{ 0x0000000000000000, 0x00000000000a0000, 0 },
+	{ 0x0000000000100000, 0x000000007ed3f000, 0 },
+	{ 0x000000007ee00000, 0x000000007f8ed000, 0 },
+	{ 0x000000007fbff000, 0x000000007ff7c000, 0 },
+	{ 0x0000000100000000, 0x000000e6e0000000, 0 },
+};
+
+/* 14-qemu-q35-seabios-guest-20g.txt */
+static const struct tdmr_test_range tdmr_map_14_seabios[] = {
+	/* e820 0x0-0x9fbff is not 4 KiB aligned: rounded in */
+	{ 0x0000000000000000, 0x000000000009f000, 0 },
+	{ 0x0000000000100000, 0x000000007ffdc000, 0 },
+	{ 0x0000000100000000, 0x0000000580000000, 0 },
+};
+
+/* 16-aws-ec2-r5d-xlarge-32g.txt */
+static const struct tdmr_test_range tdmr_map_16_ec2[] = {
+	/* e820 0x0-0x9fbff is not 4 KiB aligned: rounded in */
+	{ 0x0000000000000000, 0x000000000009f000, 0 },
+	{ 0x0000000000100000, 0x00000000bfffa000, 0 },
+	{ 0x0000000100000000, 0x0000000822a00000, 0 },
+};
+
+/* 17-hyperv-gen1-vm-2g.txt */
+static const struct tdmr_test_range tdmr_map_17_hyperv[] = {
+	/* e820 0x0-0x9fbff is not 4 KiB aligned: rounded in */
+	{ 0x0000000000000000, 0x000000000009f000, 0 },
+	{ 0x0000000000100000, 0x000000003fff0000, 0 },
+	{ 0x0000000040200000, 0x0000000080200000, 0 },
+};
+
+/* Synthetic: one range [1 MiB, 4 GiB) on node 0, the simplest layout. */
+static const struct tdmr_test_range tdmr_map_single[] = {
+	{ 0x0000000000100000, 0x0000000100000000, 0 },
+};
+
+/* Synthetic: a PCI hole below 4 GiB, RAM [1 MiB, 0x9fc00000) and [4 GiB, 6 GiB). */
+static const struct tdmr_test_range tdmr_map_holes_below_4g[] = {
+	{ 0x0000000000100000, 0x000000009fc00000, 0 },
+	{ 0x0000000100000000, 0x0000000180000000, 0 },
+};
+
+/* Synthetic: two nodes, node 0 [1 MiB, 2 GiB) + [4 GiB, 6 GiB), node 1 [6 GiB, 10 GiB). */
+static const struct tdmr_test_range tdmr_map_two_nodes[] = {
+	{ 0x0000000000100000, 0x0000000080000000, 0 },
+	{ 0x0000000100000000, 0x0000000180000000, 0 },
+	{ 0x0000000180000000, 0x0000000280000000, 1 },
+};
+
+/* Synthetic: range boundaries that are not 1 GiB aligned. */
+static const struct tdmr_test_range tdmr_map_unaligned[] = {
+	{ 0x0000000000100000, 0x000000003ff00000, 0 },
+	{ 0x0000000040200000, 0x000000007fe00000, 0 },
+	{ 0x0000000100400000, 0x00000001bff00000, 0 },
+};
+
+/*
+ * Synthetic: 100 ranges of 256 MiB, range i at i * 2 GiB + 1 GiB, each in its
+ * own 1 GiB block with 1 GiB gaps between them.  One TDMR per region would
+ * need 100 TDMRs, more than the module's 64.
+ */
+static const struct tdmr_test_range tdmr_map_many_regions[] = {
+	{ 0x0000000040000000, 0x0000000050000000, 0 },
+	{ 0x00000000c0000000, 0x00000000d0000000, 0 },
+	{ 0x0000000140000000, 0x0000000150000000, 0 },
+	{ 0x00000001c0000000, 0x00000001d0000000, 0 },
+	{ 0x0000000240000000, 0x0000000250000000, 0 },
+	{ 0x00000002c0000000, 0x00000002d0000000, 0 },
+	{ 0x0000000340000000, 0x0000000350000000, 0 },
+	{ 0x00000003c0000000, 0x00000003d0000000, 0 },
+	{ 0x0000000440000000, 0x0000000450000000, 0 },
+	{ 0x00000004c0000000, 0x00000004d0000000, 0 },
+	{ 0x0000000540000000, 0x0000000550000000, 0 },
+	{ 0x00000005c0000000, 0x00000005d0000000, 0 },
+	{ 0x0000000640000000, 0x0000000650000000, 0 },
+	{ 0x00000006c0000000, 0x00000006d0000000, 0 },
+	{ 0x0000000740000000, 0x0000000750000000, 0 },
+	{ 0x00000007c0000000, 0x00000007d0000000, 0 },
+	{ 0x0000000840000000, 0x0000000850000000, 0 },
+	{ 0x00000008c0000000, 0x00000008d0000000, 0 },
+	{ 0x0000000940000000, 0x0000000950000000, 0 },
+	{ 0x00000009c0000000, 0x00000009d0000000, 0 },
+	{ 0x0000000a40000000, 0x0000000a50000000, 0 },
+	{ 0x0000000ac0000000, 0x0000000ad0000000, 0 },
+	{ 0x0000000b40000000, 0x0000000b50000000, 0 },
+	{ 0x0000000bc0000000, 0x0000000bd0000000, 0 },
+	{ 0x0000000c40000000, 0x0000000c50000000, 0 },
+	{ 0x0000000cc0000000, 0x0000000cd0000000, 0 },
+	{ 0x0000000d40000000, 0x0000000d50000000, 0 },
+	{ 0x0000000dc0000000, 0x0000000dd0000000, 0 },
+	{ 0x0000000e40000000, 0x0000000e50000000, 0 },
+	{ 0x0000000ec0000000, 0x0000000ed0000000, 0 },
+	{ 0x0000000f40000000, 0x0000000f50000000, 0 },
+	{ 0x0000000fc0000000, 0x0000000fd0000000, 0 },
+	{ 0x0000001040000000, 0x0000001050000000, 0 },
+	{ 0x00000010c0000000, 0x00000010d0000000, 0 },
+	{ 0x0000001140000000, 0x0000001150000000, 0 },
+	{ 0x00000011c0000000, 0x00000011d0000000, 0 },
+	{ 0x0000001240000000, 0x0000001250000000, 0 },
+	{ 0x00000012c0000000, 0x00000012d0000000, 0 },
+	{ 0x0000001340000000, 0x0000001350000000, 0 },
+	{ 0x00000013c0000000, 0x00000013d0000000, 0 },
+	{ 0x0000001440000000, 0x0000001450000000, 0 },
+	{ 0x00000014c0000000, 0x00000014d0000000, 0 },
+	{ 0x0000001540000000, 0x0000001550000000, 0 },
+	{ 0x00000015c0000000, 0x00000015d0000000, 0 },
+	{ 0x0000001640000000, 0x0000001650000000, 0 },
+	{ 0x00000016c0000000, 0x00000016d0000000, 0 },
+	{ 0x0000001740000000, 0x0000001750000000, 0 },
+	{ 0x00000017c0000000, 0x00000017d0000000, 0 },
+	{ 0x0000001840000000, 0x0000001850000000, 0 },
+	{ 0x00000018c0000000, 0x00000018d0000000, 0 },
+	{ 0x0000001940000000, 0x0000001950000000, 0 },
+	{ 0x00000019c0000000, 0x00000019d0000000, 0 },
+	{ 0x0000001a40000000, 0x0000001a50000000, 0 },
+	{ 0x0000001ac0000000, 0x0000001ad0000000, 0 },
+	{ 0x0000001b40000000, 0x0000001b50000000, 0 },
+	{ 0x0000001bc0000000, 0x0000001bd0000000, 0 },
+	{ 0x0000001c40000000, 0x0000001c50000000, 0 },
+	{ 0x0000001cc0000000, 0x0000001cd0000000, 0 },
+	{ 0x0000001d40000000, 0x0000001d50000000, 0 },
+	{ 0x0000001dc0000000, 0x0000001dd0000000, 0 },
+	{ 0x0000001e40000000, 0x0000001e50000000, 0 },
+	{ 0x0000001ec0000000, 0x0000001ed0000000, 0 },
+	{ 0x0000001f40000000, 0x0000001f50000000, 0 },
+	{ 0x0000001fc0000000, 0x0000001fd0000000, 0 },
+	{ 0x0000002040000000, 0x0000002050000000, 0 },
+	{ 0x00000020c0000000, 0x00000020d0000000, 0 },
+	{ 0x0000002140000000, 0x0000002150000000, 0 },
+	{ 0x00000021c0000000, 0x00000021d0000000, 0 },
+	{ 0x0000002240000000, 0x0000002250000000, 0 },
+	{ 0x00000022c0000000, 0x00000022d0000000, 0 },
+	{ 0x0000002340000000, 0x0000002350000000, 0 },
+	{ 0x00000023c0000000, 0x00000023d0000000, 0 },
+	{ 0x0000002440000000, 0x0000002450000000, 0 },
+	{ 0x00000024c0000000, 0x00000024d0000000, 0 },
+	{ 0x0000002540000000, 0x0000002550000000, 0 },
+	{ 0x00000025c0000000, 0x00000025d0000000, 0 },
+	{ 0x0000002640000000, 0x0000002650000000, 0 },
+	{ 0x00000026c0000000, 0x00000026d0000000, 0 },
+	{ 0x0000002740000000, 0x0000002750000000, 0 },
+	{ 0x00000027c0000000, 0x00000027d0000000, 0 },
+	{ 0x0000002840000000, 0x0000002850000000, 0 },
+	{ 0x00000028c0000000, 0x00000028d0000000, 0 },
+	{ 0x0000002940000000, 0x0000002950000000, 0 },
+	{ 0x00000029c0000000, 0x00000029d0000000, 0 },
+	{ 0x0000002a40000000, 0x0000002a50000000, 0 },
+	{ 0x0000002ac0000000, 0x0000002ad0000000, 0 },
+	{ 0x0000002b40000000, 0x0000002b50000000, 0 },
+	{ 0x0000002bc0000000, 0x0000002bd0000000, 0 },
+	{ 0x0000002c40000000, 0x0000002c50000000, 0 },
+	{ 0x0000002cc0000000, 0x0000002cd0000000, 0 },
+	{ 0x0000002d40000000, 0x0000002d50000000, 0 },
+	{ 0x0000002dc0000000, 0x0000002dd0000000, 0 },
+	{ 0x0000002e40000000, 0x0000002e50000000, 0 },
+	{ 0x0000002ec0000000, 0x0000002ed0000000, 0 },
+	{ 0x0000002f40000000, 0x0000002f50000000, 0 },
+	{ 0x0000002fc0000000, 0x0000002fd0000000, 0 },
+	{ 0x0000003040000000, 0x0000003050000000, 0 },
+	{ 0x00000030c0000000, 0x00000030d0000000, 0 },
+	{ 0x0000003140000000, 0x0000003150000000, 0 },
+	{ 0x00000031c0000000, 0x00000031d0000000, 0 },
+};
+
+/*
+ * Synthetic: 40 ranges of 8 MiB, range i at 16 MiB * i + 16 MiB, inside
+ * [0, 1 GiB), then [1 GiB, 3 GiB).  The first 1 GiB block has more than 16
+ * holes, which no TDMR can describe: construction must fail with -ENOSPC.
+ */
+static const struct tdmr_test_range tdmr_map_many_holes[] = {
+	{ 0x0000000001000000, 0x0000000001800000, 0 },
+	{ 0x0000000002000000, 0x0000000002800000, 0 },
+	{ 0x0000000003000000, 0x0000000003800000, 0 },
+	{ 0x0000000004000000, 0x0000000004800000, 0 },
+	{ 0x0000000005000000, 0x0000000005800000, 0 },
+	{ 0x0000000006000000, 0x0000000006800000, 0 },
+	{ 0x0000000007000000, 0x0000000007800000, 0 },
+	{ 0x0000000008000000, 0x0000000008800000, 0 },
+	{ 0x0000000009000000, 0x0000000009800000, 0 },
+	{ 0x000000000a000000, 0x000000000a800000, 0 },
+	{ 0x000000000b000000, 0x000000000b800000, 0 },
+	{ 0x000000000c000000, 0x000000000c800000, 0 },
+	{ 0x000000000d000000, 0x000000000d800000, 0 },
+	{ 0x000000000e000000, 0x000000000e800000, 0 },
+	{ 0x000000000f000000, 0x000000000f800000, 0 },
+	{ 0x0000000010000000, 0x0000000010800000, 0 },
+	{ 0x0000000011000000, 0x0000000011800000, 0 },
+	{ 0x0000000012000000, 0x0000000012800000, 0 },
+	{ 0x0000000013000000, 0x0000000013800000, 0 },
+	{ 0x0000000014000000, 0x0000000014800000, 0 },
+	{ 0x0000000015000000, 0x0000000015800000, 0 },
+	{ 0x0000000016000000, 0x0000000016800000, 0 },
+	{ 0x0000000017000000, 0x0000000017800000, 0 },
+	{ 0x0000000018000000, 0x0000000018800000, 0 },
+	{ 0x0000000019000000, 0x0000000019800000, 0 },
+	{ 0x000000001a000000, 0x000000001a800000, 0 },
+	{ 0x000000001b000000, 0x000000001b800000, 0 },
+	{ 0x000000001c000000, 0x000000001c800000, 0 },
+	{ 0x000000001d000000, 0x000000001d800000, 0 },
+	{ 0x000000001e000000, 0x000000001e800000, 0 },
+	{ 0x000000001f000000, 0x000000001f800000, 0 },
+	{ 0x0000000020000000, 0x0000000020800000, 0 },
+	{ 0x0000000021000000, 0x0000000021800000, 0 },
+	{ 0x0000000022000000, 0x0000000022800000, 0 },
+	{ 0x0000000023000000, 0x0000000023800000, 0 },
+	{ 0x0000000024000000, 0x0000000024800000, 0 },
+	{ 0x0000000025000000, 0x0000000025800000, 0 },
+	{ 0x0000000026000000, 0x0000000026800000, 0 },
+	{ 0x0000000027000000, 0x0000000027800000, 0 },
+	{ 0x0000000028000000, 0x0000000028800000, 0 },
+	{ 0x0000000040000000, 0x00000000c0000000, 0 },
+};
+
+/*
+ * Synthetic: [1 MiB, 4 GiB) with a 4 KiB hole at b * 1 GiB + (k + 1) * 64 MiB
+ * for b = 0..3, k = 0..9.  One TDMR over [0, 4 GiB) would need 41 reserved
+ * areas (40 holes plus [0, 1 MiB)); 1 GiB TDMRs need at most 11 each.
+ */
+static const struct tdmr_test_range tdmr_map_holes_split[] = {
+	{ 0x0000000000100000, 0x0000000004000000, 0 },
+	{ 0x0000000004001000, 0x0000000008000000, 0 },
+	{ 0x0000000008001000, 0x000000000c000000, 0 },
+	{ 0x000000000c001000, 0x0000000010000000, 0 },
+	{ 0x0000000010001000, 0x0000000014000000, 0 },
+	{ 0x0000000014001000, 0x0000000018000000, 0 },
+	{ 0x0000000018001000, 0x000000001c000000, 0 },
+	{ 0x000000001c001000, 0x0000000020000000, 0 },
+	{ 0x0000000020001000, 0x0000000024000000, 0 },
+	{ 0x0000000024001000, 0x0000000028000000, 0 },
+	{ 0x0000000028001000, 0x0000000044000000, 0 },
+	{ 0x0000000044001000, 0x0000000048000000, 0 },
+	{ 0x0000000048001000, 0x000000004c000000, 0 },
+	{ 0x000000004c001000, 0x0000000050000000, 0 },
+	{ 0x0000000050001000, 0x0000000054000000, 0 },
+	{ 0x0000000054001000, 0x0000000058000000, 0 },
+	{ 0x0000000058001000, 0x000000005c000000, 0 },
+	{ 0x000000005c001000, 0x0000000060000000, 0 },
+	{ 0x0000000060001000, 0x0000000064000000, 0 },
+	{ 0x0000000064001000, 0x0000000068000000, 0 },
+	{ 0x0000000068001000, 0x0000000084000000, 0 },
+	{ 0x0000000084001000, 0x0000000088000000, 0 },
+	{ 0x0000000088001000, 0x000000008c000000, 0 },
+	{ 0x000000008c001000, 0x0000000090000000, 0 },
+	{ 0x0000000090001000, 0x0000000094000000, 0 },
+	{ 0x0000000094001000, 0x0000000098000000, 0 },
+	{ 0x0000000098001000, 0x000000009c000000, 0 },
+	{ 0x000000009c001000, 0x00000000a0000000, 0 },
+	{ 0x00000000a0001000, 0x00000000a4000000, 0 },
+	{ 0x00000000a4001000, 0x00000000a8000000, 0 },
+	{ 0x00000000a8001000, 0x00000000c4000000, 0 },
+	{ 0x00000000c4001000, 0x00000000c8000000, 0 },
+	{ 0x00000000c8001000, 0x00000000cc000000, 0 },
+	{ 0x00000000cc001000, 0x00000000d0000000, 0 },
+	{ 0x00000000d0001000, 0x00000000d4000000, 0 },
+	{ 0x00000000d4001000, 0x00000000d8000000, 0 },
+	{ 0x00000000d8001000, 0x00000000dc000000, 0 },
+	{ 0x00000000dc001000, 0x00000000e0000000, 0 },
+	{ 0x00000000e0001000, 0x00000000e4000000, 0 },
+	{ 0x00000000e4001000, 0x00000000e8000000, 0 },
+	{ 0x00000000e8001000, 0x0000000100000000, 0 },
+};
+
+/*
+ * Synthetic: node 0 [1 MiB, 0x60000000), node 1 [0x60000000, 0xc0000000),
+ * two nodes meeting inside one 1 GiB block.
+ */
+static const struct tdmr_test_range tdmr_map_numa_inside_gb[] = {
+	{ 0x0000000000100000, 0x0000000060000000, 0 },
+	{ 0x0000000060000000, 0x00000000c0000000, 1 },
+};
+
+static const struct tdmr_test_map tdmr_test_maps[] = {
+	{ "02-qci-4socket-128g", tdmr_map_02_qci, ARRAY_SIZE(tdmr_map_02_qci), 0 },
+	{ "04-supermicro-x11dai-192g", tdmr_map_04_x11dai, ARRAY_SIZE(tdmr_map_04_x11dai), 0 },
+	{ "07-supermicro-h11dsu-8node", tdmr_map_07_h11dsu, ARRAY_SIZE(tdmr_map_07_h11dsu), 0 },
+	{ "10-dell-r6515-snp-256g", tdmr_map_10_r6515, ARRAY_SIZE(tdmr_map_10_r6515), 0 },
+	{ "13-qemu-ovmf-920g", tdmr_map_13_ovmf, ARRAY_SIZE(tdmr_map_13_ovmf), 0 },
+	{ "14-qemu-seabios-20g", tdmr_map_14_seabios, ARRAY_SIZE(tdmr_map_14_seabios), 0 },
+	{ "16-aws-r5d-32g", tdmr_map_16_ec2, ARRAY_SIZE(tdmr_map_16_ec2), 0 },
+	{ "17-hyperv-gen1-2g", tdmr_map_17_hyperv, ARRAY_SIZE(tdmr_map_17_hyperv), 0 },
+	{ "single", tdmr_map_single, ARRAY_SIZE(tdmr_map_single), 0 },
+	{ "holes_below_4g", tdmr_map_holes_below_4g, ARRAY_SIZE(tdmr_map_holes_below_4g), 0 },
+	{ "two_nodes", tdmr_map_two_nodes, ARRAY_SIZE(tdmr_map_two_nodes), 0 },
+	{ "unaligned", tdmr_map_unaligned, ARRAY_SIZE(tdmr_map_unaligned), 0 },
+	{ "many_regions", tdmr_map_many_regions, ARRAY_SIZE(tdmr_map_many_regions), 0 },
+	{ "many_holes", tdmr_map_many_holes, ARRAY_SIZE(tdmr_map_many_holes), -ENOSPC },
+	{ "holes_split", tdmr_map_holes_split, ARRAY_SIZE(tdmr_map_holes_split), 0 },
+	{ "numa_inside_gb", tdmr_map_numa_inside_gb, ARRAY_SIZE(tdmr_map_numa_inside_gb), 0 },
+};
+
+static void tdmr_map_desc(const struct tdmr_test_map *map, char *desc)
+{
+	strscpy(desc, map->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(tdmr_map, tdmr_test_maps, tdmr_map_desc);
+
+/* What TDX memory the kernel would take from the map: all of it above 1 MiB. */
+static void map_memlist(struct kunit *test, const struct tdmr_test_map *map,
+			struct tdx_memlist *mem)
+{
+	unsigned int i;
+
+	mem->regions = kunit_kcalloc(test, map->nr, sizeof(*mem->regions), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mem->regions);
+	mem->nr = 0;
+	for (i = 0; i < map->nr; i++) {
+		u64 start = max_t(u64, map->ranges[i].start, SZ_1M);
+
+		if (start >= map->ranges[i].end)
+			continue;
+		mem->regions[mem->nr++] = (struct tdx_mem_region){
+			start, map->ranges[i].end, map->ranges[i].nid };
+	}
+}
+
+/* CMRs over the map; one CMR spanning it if there are too many ranges. */
+static void map_cmrs(const struct tdx_memlist *mem, struct tdx_emul *emul)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < mem->nr; i++) {
+		const struct tdx_mem_region *r = &mem->regions[i];
+
+		if (nr && emul->cmrs[nr - 1].base + emul->cmrs[nr - 1].size == r->start) {
+			emul->cmrs[nr - 1].size += r->end - r->start;
+			continue;
+		}
+		if (nr == TDX_MAX_CMRS) {
+			emul->cmrs[0].size = mem->regions[mem->nr - 1].end - emul->cmrs[0].base;
+			nr = 1;
+			break;
+		}
+		emul->cmrs[nr].base = r->start;
+		emul->cmrs[nr].size = r->end - r->start;
+		nr++;
+	}
+	emul->nr_cmrs = nr;
+}
+
+/* Places PAMTs top-down in the map's memory of the requested node. */
+struct paper_pamts {
+	const struct tdx_memlist *mem;
+	u64 *top;
+	unsigned long pages;
+};
+
+static u64 paper_alloc(void *data, int nid, unsigned long nr_pages)
+{
+	struct paper_pamts *p = data;
+	u64 size = (u64)nr_pages << PAGE_SHIFT;
+	int pass, i;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = p->mem->nr - 1; i >= 0; i--) {
+			const struct tdx_mem_region *r = &p->mem->regions[i];
+
+			if ((!pass && r->nid != nid) || p->top[i] - r->start < size)
+				continue;
+			p->top[i] -= size;
+			p->pages += nr_pages;
+			return p->top[i];
+		}
+	}
+	return 0;
+}
+
+static void paper_free(void *data, u64 pa, unsigned long nr_pages)
+{
+	struct paper_pamts *p = data;
+
+	p->pages -= nr_pages;
+}
+
+/* Does the union of the regions cover [start, end)? */
+static bool mem_covers(const struct tdx_memlist *mem, u64 start, u64 end)
+{
+	unsigned int i;
+	u64 pos = start;
+
+	for (i = 0; i < mem->nr && pos < end; i++) {
+		if (mem->regions[i].start <= pos && mem->regions[i].end > pos)
+			pos = mem->regions[i].end;
+	}
+	return pos >= end;
+}
+
+/* Do the PAMT blocks, adjacent ones together, cover [start, end)? */
+static bool in_pamt(const struct tdmr_info_list *list, u64 start, u64 end)
+{
+	bool moved = true;
+	unsigned int i;
+	u64 pos = start;
+
+	while (pos < end && moved) {
+		moved = false;
+		for (i = 0; i < list->nr_tdmrs; i++) {
+			const struct tdmr_info *t = tdmr_entry(list, i);
+			u64 s = t->pamt_4k_base;
+			u64 e = s + t->pamt_4k_size + t->pamt_2m_size + t->pamt_1g_size;
+
+			if (s <= pos && e > pos) {
+				pos = e;
+				moved = true;
+			}
+		}
+	}
+	return pos >= end;
+}
+
+/*
+ * Every byte of TDX memory is in a TDMR and not reserved, unless a PAMT
+ * holds it; nothing else of a TDMR is usable.
+ */
+static void check_coverage(struct kunit *test, const struct tdx_memlist *mem,
+			   const struct tdmr_info_list *list)
+{
+	unsigned int i, k, j;
+	u64 covered = 0;
+
+	for (i = 0; i < list->nr_tdmrs; i++) {
+		const struct tdmr_info *t = tdmr_entry(list, i);
+		u64 pos = t->base;
+
+		for (k = 0; k <= TDX_MAX_RESERVED_AREAS; k++) {
+			const struct tdmr_reserved_area *ra = &t->reserved_areas[k];
+			bool last = k == TDX_MAX_RESERVED_AREAS || !ra->size;
+			u64 rs = last ? t->base + t->size : t->base + ra->offset;
+
+			/* Usable part [pos, rs): TDX memory only. */
+			KUNIT_EXPECT_TRUE_MSG(test, pos >= rs || mem_covers(mem, pos, rs),
+					      "TDMR %u: [%#llx, %#llx) usable but not TDX memory",
+					      i, pos, rs);
+			if (last)
+				break;
+			/* Reserved part: its TDX memory must be a PAMT. */
+			for (j = 0; j < mem->nr; j++) {
+				u64 s = max(rs, mem->regions[j].start);
+				u64 e = min(rs + ra->size, mem->regions[j].end);
+
+				KUNIT_EXPECT_TRUE_MSG(test, s >= e || in_pamt(list, s, e),
+						      "TDMR %u: TDX memory [%#llx, %#llx) reserved",
+						      i, s, e);
+			}
+			pos = rs + ra->size;
+		}
+		covered += t->size;
+	}
+
+	for (j = 0; j < mem->nr; j++) {
+		u64 pos = mem->regions[j].start;
+
+		for (i = 0; i < list->nr_tdmrs; i++) {
+			const struct tdmr_info *t = tdmr_entry(list, i);
+
+			if (t->base <= pos && t->base + t->size > pos)
+				pos = min(mem->regions[j].end, t->base + t->size);
+		}
+		KUNIT_EXPECT_GE_MSG(test, pos, mem->regions[j].end,
+				    "TDX memory at %#llx not in any TDMR", pos);
+	}
+	KUNIT_EXPECT_EQ(test, covered, tdmrs_covered_bytes(list));
+}
+
+/*
+ * Upstream Linux's layout, for comparison: each region rounded out to
+ * 1 GiB, a new TDMR for any part the previous TDMR does not cover.
+ * Returns its PAMT bytes; *fits says whether it stays within the module's
+ * limits (TDMRs, and reserved areas for holes alone).
+ */
+static u64 upstream_pamt(const struct tdx_memlist *mem, const struct tdx_sysinfo *info,
+			 unsigned int *nr, bool *fits)
+{
+	u64 base = 0, end = 0, bytes = 0;
+	unsigned int i, l;
+
+	*nr = 0;
+	*fits = true;
+	for (i = 0; i <= mem->nr; i++) {
+		u64 s = 0, e = 0;
+
+		if (i < mem->nr) {
+			s = ALIGN_DOWN(mem->regions[i].start, SZ_1G);
+			e = ALIGN(mem->regions[i].end, SZ_1G);
+			if (*nr && e <= end)
+				continue;
+			if (*nr && s < end)
+				s = end;
+		}
+		if (*nr) {
+			unsigned int holes = 0, j;
+			u64 pos = base;
+
+			for (l = 0; l < TDX_PS_NR; l++)
+				bytes += tdmr_pamt_size(end - base, info, l);
+			for (j = 0; j < mem->nr; j++) {
+				if (mem->regions[j].end <= pos || mem->regions[j].start >= end)
+					continue;
+				holes += mem->regions[j].start > pos;
+				pos = mem->regions[j].end;
+			}
+			holes += pos < end;
+			if (holes > info->max_reserved_per_tdmr)
+				*fits = false;
+		}
+		if (i == mem->nr)
+			break;
+		base = s;
+		end = e;
+		(*nr)++;
+	}
+	if (*nr > info->max_tdmrs)
+		*fits = false;
+	return bytes;
+}
+
+static void test_sysinfo(struct tdx_sysinfo *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->max_tdmrs = TDX_MAX_TDMRS;
+	info->max_reserved_per_tdmr = TDX_MAX_RESERVED_AREAS;
+	info->pamt_entry_size[TDX_PS_4K] = 16;
+	info->pamt_entry_size[TDX_PS_2M] = 16;
+	info->pamt_entry_size[TDX_PS_1G] = 16;
+}
+
+static void tdmr_map_test(struct kunit *test)
+{
+	const struct tdmr_test_map *map = test->param_value;
+	struct tdmr_info_list list = {};
+	struct paper_pamts paper = {};
+	struct tdx_pamt_ops ops = {
+		.alloc = paper_alloc, .free = paper_free, .data = &paper,
+	};
+	u64 pamt, minimum, covered, up_pamt, *pa;
+	struct tdx_sysinfo info;
+	struct tdx_memlist mem;
+	struct tdx_emul *emul;
+	unsigned int i, up_nr;
+	bool up_fits;
+	int ret;
+
+	test_sysinfo(&info);
+	map_memlist(test, map, &mem);
+	paper.mem = &mem;
+	paper.top = kunit_kcalloc(test, mem.nr, sizeof(*paper.top), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, paper.top);
+	for (i = 0; i < mem.nr; i++)
+		paper.top[i] = mem.regions[i].end;
+
+	KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
+	ret = tdmrs_construct(&list, &mem, &info, &ops);
+	KUNIT_EXPECT_EQ(test, ret, map->expect);
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, paper.pages, 0);
+		tdmr_list_free(&list);
+		return;
+	}
+
+	/* The emulated module's TDH.SYS.CONFIG rules accept the layout. */
+	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, emul);
+	tdx_emul_model_init(emul, 1, 0);
+	map_cmrs(&mem, emul);
+	pa = kunit_kcalloc(test, list.nr_tdmrs, sizeof(*pa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pa);
+	for (i = 0; i < list.nr_tdmrs; i++)
+		pa[i] = __pa(tdmr_entry(&list, i));
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, pa, list.nr_tdmrs), TDX_SUCCESS);
+	KUNIT_EXPECT_LE(test, list.nr_tdmrs, info.max_tdmrs);
+
+	check_coverage(test, &mem, &list);
+
+	/* PAMT bytes: exactly what the TDMRs need, what was allocated. */
+	pamt = 0;
+	for (i = 0; i < list.nr_tdmrs; i++) {
+		const struct tdmr_info *t = tdmr_entry(&list, i);
+		unsigned int l;
+
+		for (l = 0; l < TDX_PS_NR; l++)
+			pamt += tdmr_pamt_size(t->size, &info, l);
+	}
+	KUNIT_EXPECT_EQ(test, tdmrs_pamt_bytes(&list), pamt);
+	KUNIT_EXPECT_EQ(test, paper.pages << PAGE_SHIFT, pamt);
+
+	/* Never more than upstream's layout where that one works at all. */
+	up_pamt = upstream_pamt(&mem, &info, &up_nr, &up_fits);
+	if (up_fits)
+		KUNIT_EXPECT_LE(test, pamt, up_pamt);
+
+	covered = tdmrs_covered_bytes(&list);
+	minimum = covered / SZ_4K * 16 + covered / SZ_2M * 16 + covered / SZ_1G * 16;
+	pr_info("# FIGURE PAMT for %s: %u TDMRs, %llu KB (theoretical minimum for the %llu GiB covered %llu KB); upstream layout: %u TDMRs, %llu KB%s\n",
+		map->name, list.nr_tdmrs, pamt / SZ_1K, covered / SZ_1G, minimum / SZ_1K,
+		up_nr, up_pamt / SZ_1K, up_fits ? "" : " (exceeds the module's limits)");
+
+	tdmrs_free_pamts(&list, &ops);
+	KUNIT_EXPECT_EQ(test, paper.pages, 0);
+	tdmr_list_free(&list);
+}
+
+/* A PAMT that does not fit its TDMR's reserved areas is a layout bug. */
+static void tdmr_bad_layouts_test(struct kunit *test)
+{
+	static const struct tdmr_test_range two_gb[] = { { SZ_1M, SZ_2G, 0 } };
+	const struct tdmr_test_map map = { "2g", two_gb, 1, 0 };
+	struct tdmr_info_list list = {};
+	struct paper_pamts paper = {};
+	struct tdx_pamt_ops ops = {
+		.alloc = paper_alloc, .free = paper_free, .data = &paper,
+	};
+	struct tdmr_reserved_area saved;
+	struct tdx_sysinfo info;
+	struct tdx_memlist mem;
+	struct tdmr_info *t;
+	struct tdx_emul *emul;
+	u64 pa, top;
+
+	test_sysinfo(&info);
+	map_memlist(test, &map, &mem);
+	paper.mem = &mem;
+	top = mem.regions[0].end;
+	paper.top = &top;
+	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, emul);
+	tdx_emul_model_init(emul, 1, 0);
+	map_cmrs(&mem, emul);
+
+	KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
+	KUNIT_ASSERT_EQ(test, tdmrs_construct(&list, &mem, &info, &ops), 0);
+	t = tdmr_entry(&list, 0);
+	pa = __pa(t);
+	KUNIT_ASSERT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_SUCCESS);
+
+	/* The PAMT no longer reserved: it overlaps the usable TDMR. */
+	saved = t->reserved_areas[1];
+	t->reserved_areas[1].size = 0;
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_PAMT_OVERLAP);
+	t->reserved_areas[1] = saved;
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_SUCCESS);
+
+	/* A 4 KiB PAMT too small for the TDMR. */
+	t->pamt_4k_size -= SZ_4K;
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_INVALID_PAMT);
+	t->pamt_4k_size += SZ_4K;
+
+	/* Misaligned TDMR, reserved area, and one outside its TDMR. */
+	t->base += SZ_2M;
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_INVALID_TDMR);
+	t->base -= SZ_2M;
+	t->reserved_areas[0].size += 512;
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1),
+			TDX_INVALID_RESERVED_IN_TDMR);
+	t->reserved_areas[0].size -= 512;
+
+	/* Memory outside the CMRs left usable. */
+	emul->cmrs[0].base += SZ_1G;
+	emul->cmrs[0].size -= SZ_1G;
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_TDMR_OUTSIDE_CMRS);
+
+	tdmrs_free_pamts(&list, &ops);
+	tdmr_list_free(&list);
+}
+
+static struct kunit_case tdx_tdmr_cases[] = {
+	KUNIT_CASE_PARAM(tdmr_map_test, tdmr_map_gen_params),
+	KUNIT_CASE(tdmr_bad_layouts_test),
+	{}
+};
+
+static struct kunit_suite tdx_tdmr_suite = {
+	.name = "tdx_tdmr",
+	.test_cases = tdx_tdmr_cases,
+};
+
+/* tdx_module_enable() on this machine, with a model of its own */
+
+struct counted_pamts {
+	long pages;
+	int fail_at;		/* fail the Nth allocation (1-based), 0: never */
+	int nr_allocs;
+};
+
+static u64 counted_alloc(void *data, int nid, unsigned long nr_pages)
+{
+	struct counted_pamts *c = data;
+	u64 pa;
+
+	if (++c->nr_allocs == c->fail_at)
+		return 0;
+	pa = tdx_pamt_contig_ops.alloc(NULL, nid, nr_pages);
+	if (pa)
+		c->pages += nr_pages;
+	return pa;
+}
+
+static void counted_free(void *data, u64 pa, unsigned long nr_pages)
+{
+	struct counted_pamts *c = data;
+
+	tdx_pamt_contig_ops.free(NULL, pa, nr_pages);
+	c->pages -= nr_pages;
+}
+
+struct init_env {
+	struct tdx_emul emul;
+	struct tdx_module m;
+	struct counted_pamts counted;
+	struct tdx_pamt_ops ops;
+};
+
+static void init_cpu_enable(void *data)
+{
+	tdx_module_cpu_enable(data);
+}
+
+static struct init_env *init_env(struct kunit *test)
+{
+	struct init_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	tdx_emul_model_init(&env->emul, 1, 0x806f8);
+	tdx_emul_model_platform(&env->emul);
+	env->emul.fail.verbose = 0;
+	env->ops = (struct tdx_pamt_ops){
+		.alloc = counted_alloc, .free = counted_free, .data = &env->counted,
+	};
+	tdx_module_setup(&env->m, &env->emul, &env->ops, env->emul.keyid_start);
+	return env;
+}
+
+/* What KVM does: enable every CPU, then initialize. */
+static int init_run(struct init_env *env)
+{
+	int ret;
+
+	cpus_read_lock();
+	on_each_cpu(init_cpu_enable, &env->m, 1);
+	ret = tdx_module_enable(&env->m);
+	cpus_read_unlock();
+	return ret;
+}
+
+static void tdx_module_init_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+	u64 calls;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, init_run(env), 0);
+	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_INITIALIZED);
+	KUNIT_EXPECT_EQ(test, env->emul.state, TDX_EMUL_READY);
+	KUNIT_EXPECT_EQ(test, env->emul.nr_tdmrs, env->m.tdmrs.nr_tdmrs);
+	for (i = 0; i < env->emul.nr_tdmrs; i++)
+		KUNIT_EXPECT_EQ(test, env->emul.tdmrs[i].next, env->emul.tdmrs[i].end);
+	KUNIT_EXPECT_EQ(test, env->counted.pages << PAGE_SHIFT,
+			tdmrs_pamt_bytes(&env->m.tdmrs));
+
+	/* Once: a second call issues no SEAMCALL. */
+	calls = env->emul.nr_seamcalls;
+	KUNIT_EXPECT_EQ(test, init_run(env), 0);
+	KUNIT_EXPECT_EQ(test, env->emul.nr_seamcalls, calls);
+
+	tdx_module_destroy(&env->m);
+	KUNIT_EXPECT_EQ(test, env->counted.pages, 0);
+}
+
+struct init_fault {
+	const char *name;
+	u64 leaf;		/* the SEAMCALL failed, or U64_MAX */
+	u64 status;		/* ... with this status */
+	int alloc;		/* or the PAMT allocation failed */
+	int err;
+};
+
+static const struct init_fault init_faults[] = {
+	{ "TDH.SYS.INIT: no module", TDH_SYS_INIT, TDX_SEAMCALL_VMFAILINVALID, 0, -ENODEV },
+	{ "TDH.SYS.LP.INIT", TDH_SYS_LP_INIT, TDX_OPERAND_INVALID, 0, -EINVAL },
+	{ "TDH.SYS.RD", TDH_SYS_RD, TDX_METADATA_FIELD_NOT_READABLE, 0, -EIO },
+	{ "TDH.SYS.CONFIG", TDH_SYS_CONFIG, TDX_INVALID_TDMR, 0, -EIO },
+	{ "TDH.SYS.KEY.CONFIG", TDH_SYS_KEY_CONFIG, TDX_SYS_BUSY, 0, -EBUSY },
+	{ "TDH.SYS.KEY.CONFIG: no key", TDH_SYS_KEY_CONFIG, TDX_KEY_GENERATION_FAILED, 0, -EIO },
+	{ "TDH.SYS.TDMR.INIT", TDH_SYS_TDMR_INIT, TDX_SYS_BUSY, 0, -EBUSY },
+	{ "first PAMT allocation", U64_MAX, 0, 1, -ENOMEM },
+	{ "second PAMT allocation", U64_MAX, 0, 2, -ENOMEM },
+};
+
+static void init_fault_desc(const struct init_fault *f, char *desc)
+{
+	strscpy(desc, f->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(init_fault, init_faults, init_fault_desc);
+
+static void tdx_module_init_fault_test(struct kunit *test)
+{
+	const struct init_fault *f = test->param_value;
+	struct init_env *env = init_env(test);
+	u64 calls;
+
+	if (f->leaf != U64_MAX) {
+		env->emul.fail_leaf = f->leaf;
+		env->emul.fail_status = f->status;
+		env->emul.fail.probability = 100;
+		env->emul.fail.interval = 1;
+		atomic_set(&env->emul.fail.times, -1);
+	}
+	env->counted.fail_at = f->alloc;
+
+	KUNIT_EXPECT_EQ(test, init_run(env), f->err);
+	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_ERROR);
+	/* Everything unwound: PAMTs, TDMR list, memory list. */
+	KUNIT_EXPECT_EQ(test, env->counted.pages, 0);
+	KUNIT_EXPECT_NULL(test, env->m.tdmrs.tdmrs);
+	KUNIT_EXPECT_NULL(test, env->m.memlist.regions);
+
+	/* The same error again, without retrying. */
+	atomic_set(&env->emul.fail.times, 0);
+	calls = env->emul.nr_seamcalls;
+	cpus_read_lock();
+	KUNIT_EXPECT_EQ(test, tdx_module_enable(&env->m), f->err);
+	cpus_read_unlock();
+	KUNIT_EXPECT_EQ(test, env->emul.nr_seamcalls, calls);
+}
+
+/* Memory the CMRs do not cover cannot become TDX memory. */
+static void tdx_module_init_not_convertible_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	KUNIT_ASSERT_GE(test, env->emul.nr_cmrs, 1);
+	env->emul.cmrs[0].size -= SZ_4K;
+	KUNIT_EXPECT_EQ(test, init_run(env), -EINVAL);
+	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_ERROR);
+	KUNIT_EXPECT_EQ(test, env->counted.pages, 0);
+	KUNIT_EXPECT_EQ(test, env->emul.state, TDX_EMUL_SYSINIT_DONE);
+}
+
+/* TDH.SYS.CONFIG needs every LP of the platform. */
+static void tdx_module_init_all_lps_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	env->emul.nr_lps++;
+	KUNIT_EXPECT_EQ(test, init_run(env), -EIO);
+	KUNIT_EXPECT_EQ(test, env->counted.pages, 0);
+}
+
+static struct kunit_case tdx_module_init_cases[] = {
+	KUNIT_CASE(tdx_module_init_test),
+	KUNIT_CASE_PARAM(tdx_module_init_fault_test, init_fault_gen_params),
+	KUNIT_CASE(tdx_module_init_not_convertible_test),
+	KUNIT_CASE(tdx_module_init_all_lps_test),
+	{}
+};
+
+static struct kunit_suite tdx_module_init_suite = {
+	.name = "tdx_module_init",
+	.test_cases = tdx_module_init_cases,
+};
+
+kunit_test_suites(&tdx_tdmr_suite, &tdx_module_init_suite);
+
+MODULE_LICENSE("GPL");
