@@ -823,7 +823,9 @@ static struct init_env *init_env(struct kunit *test)
 	env->ops = (struct tdx_pamt_ops){
 		.alloc = counted_alloc, .free = counted_free, .data = &env->counted,
 	};
-	tdx_module_setup(&env->m, &env->emul, &env->ops, env->emul.keyid_start);
+	tdx_module_setup(&env->m, &env->emul);
+	env->m.pamt_ops = &env->ops;
+	env->m.global_keyid = env->emul.keyid_start;
 	return env;
 }
 

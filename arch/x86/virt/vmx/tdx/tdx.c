@@ -324,20 +324,19 @@ int seamcall(u64 fn, struct tdx_module_args *args, u64 *status)
  * tdx_module_setup() - Set up the kernel's view of a TDX module
  * @m:		the module, uninitialized
  * @emul:	the emulated module behind it, or NULL for the real one
- * @pamt_ops:	where its PAMTs come from
- * @global_keyid: the TDX KeyID for the module's own metadata
  *
  * The platform's module is set up statically; tests set up their own.
+ * PAMTs come from the page allocator and the global KeyID is the first
+ * TDX KeyID; tests change @m->pamt_ops and @m->global_keyid afterwards.
  *
  * Context: Process context; nobody may use @m concurrently.
  */
-void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul,
-		      const struct tdx_pamt_ops *pamt_ops, u32 global_keyid)
+void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul)
 {
 	memset(m, 0, sizeof(*m));
 	m->emul = emul;
-	m->pamt_ops = pamt_ops;
-	m->global_keyid = global_keyid;
+	m->pamt_ops = &tdx_pamt_contig_ops;
+	m->global_keyid = tdx_keyids.start;
 	raw_spin_lock_init(&m->sysinit_lock);
 	atomic_set(&m->lp_init_err, 0);
 	mutex_init(&m->lock);

@@ -328,8 +328,7 @@ struct tdx_module {
 	struct tdmr_info_list tdmrs;
 };
 
-void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul,
-		      const struct tdx_pamt_ops *pamt_ops, u32 global_keyid);
+void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul);
 int tdx_module_cpu_enable(struct tdx_module *m);
 int tdx_module_enable(struct tdx_module *m);
 void tdx_module_destroy(struct tdx_module *m);

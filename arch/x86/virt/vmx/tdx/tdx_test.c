@@ -14,7 +14,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/smp.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tdx.h>
@@ -352,6 +354,65 @@ static void tdx_emul_fault_injection_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
 }
 
+/* tdx_module_cpu_enable() on every online CPU; the first error in @err. */
+struct cpu_enable_run {
+	struct tdx_module *m;
+	atomic_t err;
+};
+
+static void cpu_enable_one(void *data)
+{
+	struct cpu_enable_run *run = data;
+	int ret = tdx_module_cpu_enable(run->m);
+
+	if (ret)
+		atomic_cmpxchg(&run->err, 0, ret);
+}
+
+static int cpu_enable_all(struct tdx_module *m)
+{
+	struct cpu_enable_run run = { .m = m, .err = ATOMIC_INIT(0) };
+
+	cpus_read_lock();
+	on_each_cpu(cpu_enable_one, &run, 1);
+	cpus_read_unlock();
+	return atomic_read(&run.err);
+}
+
+/* TDH.SYS.INIT once, TDH.SYS.LP.INIT once on every CPU, then nothing. */
+static void tdx_module_cpu_enable_test(struct kunit *test)
+{
+	struct tdx_emul *emul = new_module(test);
+	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	tdx_module_setup(m, emul);
+
+	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), 0);
+	KUNIT_EXPECT_TRUE(test, cpumask_equal(&m->lp_ready, cpu_online_mask));
+	KUNIT_EXPECT_TRUE(test, cpumask_equal(&emul->lp_init_done, cpu_online_mask));
+
+	/* Again: no SEAMCALL reaches the model, which would refuse it. */
+	inject(emul, U64_MAX, TDX_OPERAND_INVALID, -1);
+	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), 0);
+}
+
+/* A failed TDH.SYS.INIT is kept: no CPU retries it. */
+static void tdx_module_cpu_enable_sys_init_fails_test(struct kunit *test)
+{
+	struct tdx_emul *emul = new_module(test);
+	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	tdx_module_setup(m, emul);
+
+	inject(emul, TDH_SYS_INIT, TDX_SEAMCALL_VMFAILINVALID, 1);
+	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), -ENODEV);
+	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), -ENODEV);
+	KUNIT_EXPECT_EQ(test, emul->state, TDX_EMUL_NONE);
+	KUNIT_EXPECT_TRUE(test, cpumask_empty(&m->lp_ready));
+}
+
 static struct kunit_case tdx_emul_cases[] = {
 	KUNIT_CASE(tdx_emul_lp_init_before_sys_init_test),
 	KUNIT_CASE(tdx_emul_sys_init_once_test),
@@ -359,6 +420,8 @@ static struct kunit_case tdx_emul_cases[] = {
 	KUNIT_CASE(tdx_emul_sys_rd_test),
 	KUNIT_CASE(tdx_emul_unknown_leaf_test),
 	KUNIT_CASE(tdx_emul_fault_injection_test),
+	KUNIT_CASE(tdx_module_cpu_enable_test),
+	KUNIT_CASE(tdx_module_cpu_enable_sys_init_fails_test),
 	{}
 };
 
