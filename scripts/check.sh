@@ -379,7 +379,9 @@ for mode in absent emulated; do
 		result FAIL "boot $mode: boot.sh failed"
 	# Figures the system tests and the KUnit tests measured ("# FIGURE
 	# ..." lines, the kernel's behind a timestamp and a prefix).
+	# The kernel's appear twice (console, then the dmesg dump): once each.
 	sed -n 's/^\(\[[ 0-9.]*\] \)\?\([a-z/]*: \)\?# FIGURE //p' "$LOGS/boot-$mode.log" 2>/dev/null |
+		awk '!seen[$0]++' |
 		while IFS= read -r line; do figure "$line"; done
 done
 phase_end

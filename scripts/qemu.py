@@ -8,8 +8,9 @@ monitor: the guest writes one line "QMP <json command>", this script sends
 it to QEMU's QMP socket and writes back one line, "OK <json return>" or
 "ERR <json error>". That is how the system tests hot-add memory and CPUs.
 
-QEMU is killed after --timeout seconds; the log is kept either way.
-Exit status: QEMU's, or 124 on timeout.
+QEMU is killed after --timeout seconds, or when the console has been
+silent for --stall seconds (a hung guest); the log is kept either way.
+Exit status: QEMU's, or 124 on timeout or stall.
 """
 
 import argparse
@@ -131,6 +132,9 @@ def main():
     ap.add_argument("--append", default="")
     ap.add_argument("--log", required=True)
     ap.add_argument("--timeout", type=int, default=900)
+    # The longest silence of a good boot is under a minute (the 30 s
+    # stress prints nothing): four minutes of it is a hang.
+    ap.add_argument("--stall", type=int, default=240)
     ap.add_argument("--quiet", action="store_true",
                     help="do not echo the console to stdout")
     ap.add_argument("--progress", action="store_true",
@@ -150,6 +154,7 @@ def main():
 
     start = time.time()
     last = [""]
+    last_time = [start]
 
     def pump():
         for raw in iter(proc.stdout.readline, b""):
@@ -157,6 +162,7 @@ def main():
             log.write(line)
             log.flush()
             last[0] = line.strip()
+            last_time[0] = time.time()
             if not args.quiet and not args.progress:
                 sys.stdout.write(line)
                 sys.stdout.flush()
@@ -171,14 +177,25 @@ def main():
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
-    try:
-        rc = proc.wait(timeout=max(1, deadline - time.time()))
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        rc = 124
-        log.write(f"\nqemu.py: TIMEOUT after {args.timeout}s, QEMU killed\n")
+    rc = None
+    why = ""
+    while rc is None:
+        try:
+            rc = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            now = time.time()
+            if now > deadline:
+                why = f"TIMEOUT after {args.timeout}s"
+            elif now - last_time[0] > args.stall:
+                why = f"STALLED: no console output for {args.stall}s"
+            else:
+                continue
+            proc.kill()
+            proc.wait()
+            rc = 124
     reader.join(timeout=5)
+    if why:
+        log.write(f"\nqemu.py: {why}, QEMU killed\n")
     log.close()
     journal.close()
     shutil.rmtree(rundir, ignore_errors=True)

@@ -127,18 +127,21 @@ void tdmr_list_free(struct tdmr_info_list *list)
  * @start:	first byte
  * @end:	end (exclusive)
  *
+ * Adjacent regions (of two nodes, say) count as one.
+ *
  * Context: Any context; the caller keeps @mem stable.
- * Return: true if one region of @mem holds all of [@start, @end).
+ * Return: true if the regions of @mem cover all of [@start, @end).
  */
 bool tdx_memlist_covers(const struct tdx_memlist *mem, u64 start, u64 end)
 {
 	unsigned int i;
+	u64 pos = start;
 
-	for (i = 0; i < mem->nr; i++) {
-		if (start >= mem->regions[i].start && end <= mem->regions[i].end)
-			return true;
+	for (i = 0; i < mem->nr && pos < end; i++) {
+		if (mem->regions[i].start <= pos && mem->regions[i].end > pos)
+			pos = mem->regions[i].end;
 	}
-	return false;
+	return pos >= end;
 }
 
 /**
@@ -172,8 +175,13 @@ struct tdmr_span {
 	int nid;
 };
 
-/* Holes in [@base, @end): maximal ranges without TDX memory. */
-static unsigned int tdmr_count_holes(const struct tdx_memlist *mem, u64 base, u64 end)
+/*
+ * Holes in [@base, @end): maximal ranges without TDX memory. Counts them
+ * and, if @out is not NULL, stores each as absolute start (in offset) and
+ * end (in size).
+ */
+static unsigned int tdmr_holes(const struct tdx_memlist *mem, u64 base, u64 end,
+			       struct tdmr_reserved_area *out)
 {
 	unsigned int i, holes = 0;
 	u64 pos = base;
@@ -185,11 +193,19 @@ static unsigned int tdmr_count_holes(const struct tdx_memlist *mem, u64 base, u6
 			continue;
 		if (r->start >= end)
 			break;
-		if (r->start > pos)
-			holes++;
+		if (r->start > pos && out)
+			out[holes] = (struct tdmr_reserved_area){ pos, r->start };
+		holes += r->start > pos;
 		pos = r->end;
 	}
+	if (pos < end && out)
+		out[holes] = (struct tdmr_reserved_area){ pos, end };
 	return holes + (pos < end);
+}
+
+static unsigned int tdmr_count_holes(const struct tdx_memlist *mem, u64 base, u64 end)
+{
+	return tdmr_holes(mem, base, end, NULL);
 }
 
 /*
@@ -413,23 +429,11 @@ static int tdmr_set_reserved(struct tdmr_info_list *list, unsigned int idx,
 			     struct tdmr_reserved_area *scratch)
 {
 	struct tdmr_info *tdmr = tdmr_entry(list, idx);
-	u64 base = tdmr->base, end = tdmr->base + tdmr->size, pos = base;
-	unsigned int i, n = 0, out = 0;
+	u64 base = tdmr->base, end = tdmr->base + tdmr->size;
+	unsigned int i, n, out = 0;
 
-	/* Holes; scratch holds absolute start in offset, end in size. */
-	for (i = 0; i < mem->nr && pos < end; i++) {
-		const struct tdx_mem_region *r = &mem->regions[i];
-
-		if (r->end <= pos)
-			continue;
-		if (r->start >= end)
-			break;
-		if (r->start > pos)
-			scratch[n++] = (struct tdmr_reserved_area){ pos, r->start };
-		pos = r->end;
-	}
-	if (pos < end)
-		scratch[n++] = (struct tdmr_reserved_area){ pos, end };
+	/* Holes, then PAMTs: absolute start in offset, end in size. */
+	n = tdmr_holes(mem, base, end, scratch);
 
 	for (i = 0; i < list->nr_tdmrs; i++) {
 		const struct tdmr_info *t = tdmr_entry(list, i);

@@ -470,19 +470,6 @@ static void paper_free(void *data, u64 pa, unsigned long nr_pages)
 	p->pages -= nr_pages;
 }
 
-/* Does the union of the regions cover [start, end)? */
-static bool mem_covers(const struct tdx_memlist *mem, u64 start, u64 end)
-{
-	unsigned int i;
-	u64 pos = start;
-
-	for (i = 0; i < mem->nr && pos < end; i++) {
-		if (mem->regions[i].start <= pos && mem->regions[i].end > pos)
-			pos = mem->regions[i].end;
-	}
-	return pos >= end;
-}
-
 /* Do the PAMT blocks, adjacent ones together, cover [start, end)? */
 static bool in_pamt(const struct tdmr_info_list *list, u64 start, u64 end)
 {
@@ -526,7 +513,7 @@ static void check_coverage(struct kunit *test, const struct tdx_memlist *mem,
 			u64 rs = last ? t->base + t->size : t->base + ra->offset;
 
 			/* Usable part [pos, rs): TDX memory only. */
-			KUNIT_EXPECT_TRUE_MSG(test, pos >= rs || mem_covers(mem, pos, rs),
+			KUNIT_EXPECT_TRUE_MSG(test, pos >= rs || tdx_memlist_covers(mem, pos, rs),
 					      "TDMR %u: [%#llx, %#llx) usable but not TDX memory",
 					      i, pos, rs);
 			if (last)
