@@ -354,6 +354,8 @@ fi
 # The .kunitconfig must describe a kernel kunit.py can configure.
 kc=$(g ls-files -- '*/.kunitconfig' | grep virt/vmx/tdx || true)
 if [ -n "$kc" ]; then
+	# From scratch: kunit.py keeps a .config that already has the options.
+	rm -f "$BUILD/obj-kunit/.config"
 	if (cd "$TREE" && python3 tools/testing/kunit/kunit.py config --arch=x86_64 \
 		--build_dir="$BUILD/obj-kunit" --kunitconfig="$kc") >"$LOGS/kunitconfig.log" 2>&1; then
 		result PASS "kunit.py config --arch=x86_64 --kunitconfig=$kc"
