@@ -93,8 +93,12 @@ done
 section dmesg >"$logs/dmesg-$mode.log"
 if [ "$mode" = emulated ]; then
 	kunit_out=$logs/kunit-$mode.txt
+	# DEBUG_STACK_USAGE's "used greatest stack depth" note comes from a
+	# kthread exiting, at any point of the KTAP output, and kunit.py parse
+	# takes it for a broken KTAP header: leave it out.
+	grep -v 'used greatest stack depth' "$logs/dmesg-$mode.log" >"$logs/ktap-$mode.log" || true
 	python3 "$TREE/tools/testing/kunit/kunit.py" parse --json="$logs/kunit-$mode.json" \
-		"$logs/dmesg-$mode.log" >"$kunit_out" 2>&1 || true
+		"$logs/ktap-$mode.log" >"$kunit_out" 2>&1 || true
 	if grep -qE 'Ran [1-9][0-9]* tests?' "$kunit_out"; then
 		"$TOP/scripts/kunit-results.py" "$logs/kunit-$mode.json" | tee -a "$RESULTS" |
 			grep -v '^PASS' | sed 's/^/  /' || true
