@@ -3,9 +3,12 @@
 #
 # Boot the test kernel once in QEMU and grade what happened.
 #
-#   boot.sh absent|emulated [--show]
+#   boot.sh absent|emulated|shipped|s3 [--show]
 #
-# absent: a machine without TDX; emulated: booted with tdx_emulate. The
+# absent: a machine without TDX; emulated: booted with tdx_emulate;
+# shipped: the kernel of the series without its test platform (KERNEL),
+# on a machine without TDX, graded like "absent"; s3: emulated, real S3
+# only (tests/guest/s3-tests.sh). The
 # serial log is kept in build/logs/boot-<mode>.log. Results (one line per
 # test: PASS/FAIL/SKIP) are appended to $RESULTS; --show prints the kernel's
 # TDX lines and the status block for `make run`. KERNEL overrides the
@@ -14,7 +17,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mode=${1:?usage: boot.sh absent|emulated [--show]}
+mode=${1:?usage: boot.sh absent|emulated|shipped|s3 [--show]}
 show=${2:-}
 RESULTS=${RESULTS:-$BUILD/results.txt}
 logs=$BUILD/logs
@@ -29,8 +32,13 @@ result() { # result PASS|FAIL|SKIP name...
 }
 
 append="console=ttyS0 log_buf_len=8M memhp_default_state=online panic=-1"
+# The BIOS of this QEMU machine: DRAM below 2 GiB and from 4 GiB to the end
+# of the boot pc-dimm (scripts/qemu.py), as CMRs.
+emulate="tdx_emulate tdx_emulate_cmrs=0x100000-0x80000000,0x100000000-0x150000000"
 if [ "$mode" = emulated ]; then
-	append="$append tdx_emulate"
+	append="$append $emulate"
+elif [ "$mode" = s3 ]; then
+	append="$append $emulate tdx_test_s3 kunit.filter_glob=none"
 else
 	append="$append kunit.filter_glob=none"
 fi
@@ -77,7 +85,7 @@ section kselftest | awk '
 while read -r verdict name; do
 	result "$verdict" "kselftest ($mode): $name"
 done
-section kselftest | grep -q '^ok 1 selftests: tdx: tdx_host_test' ||
+[ "$mode" = s3 ] || section kselftest | grep -q '^ok 1 selftests: tdx: tdx_host_test' ||
 	result FAIL "kselftest ($mode): tdx_host_test did not pass as a whole"
 
 section system | grep -E '^(not )?ok [0-9]+ ' | while read -r line; do

@@ -209,23 +209,33 @@ else
 fi
 
 # Every prefix of the series, with the series' options on. The top of the
-# series is the test kernel.
+# series is the test kernel. The last prefix without the test platform
+# (arch/x86/virt/vmx/tdx/model/) is the kernel a user would ship: it is
+# booted too.
 i=0
 n=${#SERIES[@]}
+SHIP_COMMIT=
+for commit in $(g rev-list --reverse "$BASE_TAG..$TOP_COMMIT"); do
+	g cat-file -e "$commit:arch/x86/virt/vmx/tdx/model" 2>/dev/null || SHIP_COMMIT=$commit
+done
+kship=
 for commit in $(g rev-list --reverse "$BASE_TAG..$TOP_COMMIT"); do
 	i=$((i + 1))
 	p=${SERIES[$((i - 1))]}
 	k=prefix-$(key "$commit" prefix)
 	name="build: prefix $i/$n ($p), INTEL_TDX_HOST=y"
-	if cached "$k/ok" && { [ "$i" != "$n" ] || [ -e "$CACHE/$k/bzImage" ]; }; then
+	keep=
+	{ [ "$i" = "$n" ] || [ "$commit" = "$SHIP_COMMIT" ]; } && keep=1
+	[ "$commit" = "$SHIP_COMMIT" ] && kship=$k
+	if cached "$k/ok" && { [ -z "$keep" ] || [ -e "$CACHE/$k/bzImage" ]; }; then
 		result PASS "$name (cached)"
 		continue
 	fi
 	target=vmlinux
-	[ "$i" = "$n" ] && target=bzImage
+	[ -n "$keep" ] && target=bzImage
 	if build_at "$commit" "$LOGS/build-$i.log" -- $target; then
 		mkdir -p "$CACHE/$k"
-		if [ "$i" = "$n" ]; then
+		if [ -n "$keep" ]; then
 			cp "$OBJ/arch/x86/boot/bzImage" "$CACHE/$k/bzImage"
 			cp "$OBJ/.config" "$CACHE/$k/config"
 		fi
@@ -237,7 +247,10 @@ for commit in $(g rev-list --reverse "$BASE_TAG..$TOP_COMMIT"); do
 	fi
 done
 ktop=$k
+# A failed top build must not leave an older kernel to boot.
+rm -f "$BUILD/bzImage" "$BUILD/bzImage-ship"
 cp "$CACHE/$ktop/bzImage" "$BUILD/bzImage" 2>/dev/null
+[ -n "$kship" ] && cp "$CACHE/$kship/bzImage" "$BUILD/bzImage-ship" 2>/dev/null
 
 # The test kernel has what configs/test.config asks for.
 g checkout -q "$TOP_COMMIT"
@@ -376,8 +389,14 @@ else
 fi
 
 phase boot
-for mode in absent emulated; do
-	KERNEL=$BUILD/bzImage "$TOP/scripts/boot.sh" "$mode" ||
+for mode in absent emulated s3 shipped; do
+	kernel=$BUILD/bzImage
+	[ "$mode" = shipped ] && kernel=$BUILD/bzImage-ship
+	if [ ! -e "$kernel" ]; then
+		result FAIL "boot $mode: no kernel to boot (${kernel#$TOP/}: its build failed)"
+		continue
+	fi
+	KERNEL=$kernel "$TOP/scripts/boot.sh" "$mode" ||
 		result FAIL "boot $mode: boot.sh failed"
 	# Figures the system tests and the KUnit tests measured ("# FIGURE
 	# ..." lines, the kernel's behind a timestamp and a prefix).

@@ -8,6 +8,10 @@ monitor: the guest writes one line "QMP <json command>", this script sends
 it to QEMU's QMP socket and writes back one line, "OK <json return>" or
 "ERR <json error>". That is how the system tests hot-add memory and CPUs.
 
+A guest that enters S3 cannot ask to be woken: when QEMU reports the
+SUSPEND event, this script waits --wakeup seconds and sends system_wakeup,
+as a wake-up button would (both noted in the QMP journal).
+
 QEMU is killed after --timeout seconds, or when the console has been
 silent for --stall seconds (a hung guest); the log is kept either way.
 Exit status: QEMU's, or 124 on timeout or stall.
@@ -58,6 +62,7 @@ def qemu_command(args, rundir):
         "-chardev", f"socket,id=req,path={rundir}/req.sock,server=on,wait=off",
         "-serial", "chardev:req",
         "-qmp", f"unix:{rundir}/qmp.sock,server=on,wait=off",
+        "-qmp", f"unix:{rundir}/qmp-events.sock,server=on,wait=off",
     ]
     return cmd + args.extra
 
@@ -94,6 +99,44 @@ class Monitor:
                 return True, msg["return"]
             if "error" in msg:
                 return False, msg["error"]
+
+
+def wake_from_s3(rundir, deadline, journal, delay):
+    """Answer every SUSPEND event (the guest entered S3) with system_wakeup,
+    repeated every `delay` seconds until QEMU reports WAKEUP."""
+    try:
+        sock = connect(f"{rundir}/qmp-events.sock", deadline)
+    except OSError:
+        return
+    rfile = sock.makefile("r")
+    rfile.readline()  # greeting
+    sock.sendall(b'{"execute": "qmp_capabilities"}\n')
+    asleep = threading.Event()
+
+    def waker():
+        while True:
+            asleep.wait()
+            time.sleep(delay)
+            if asleep.is_set():
+                sock.sendall(b'{"execute": "system_wakeup"}\n')
+
+    threading.Thread(target=waker, daemon=True).start()
+    for line in rfile:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if msg.get("event") == "SUSPEND":
+            journal.write(f"event: SUSPEND (the guest entered S3); system_wakeup every {delay}s\n")
+            asleep.set()
+        elif msg.get("event") == "WAKEUP":
+            journal.write("event: WAKEUP\n")
+            asleep.clear()
+        elif "error" in msg or ("return" in msg and asleep.is_set()):
+            journal.write(f"system_wakeup -> {json.dumps(msg)}\n")
+        else:
+            continue
+        journal.flush()
 
 
 def serve_requests(rundir, deadline, journal):
@@ -135,6 +178,8 @@ def main():
     # The longest silence of a good boot is under a minute (the 30 s
     # stress prints nothing): four minutes of it is a hang.
     ap.add_argument("--stall", type=int, default=240)
+    ap.add_argument("--wakeup", type=int, default=3,
+                    help="seconds in S3 before QEMU is told to wake the guest")
     ap.add_argument("--quiet", action="store_true",
                     help="do not echo the console to stdout")
     ap.add_argument("--progress", action="store_true",
@@ -150,6 +195,9 @@ def main():
     proc = subprocess.Popen(qemu_command(args, rundir), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     threading.Thread(target=serve_requests, args=(rundir, time.time() + 30, journal),
+                     daemon=True).start()
+    threading.Thread(target=wake_from_s3,
+                     args=(rundir, time.time() + 30, journal, args.wakeup),
                      daemon=True).start()
 
     start = time.time()

@@ -11,8 +11,9 @@
  *    before anything is frozen. s2idle keeps every CPU and S1 keeps the
  *    processor context: both are allowed, and so is the CPU offlining S1
  *    does.
- * Without TDs nothing is restricted. After an S3 or S4 cycle the TDX module
- * is gone: TDX is marked unusable until the next boot.
+ * Without TDs nothing is restricted. Whether the TDX module survived a
+ * system sleep is the module's to say: tdx_cpu_enable() asks it after one
+ * (tdx.c), and TDX is unusable until the next boot if it did not.
  *
  * See Documentation/x86/tdx.rst.
  */
@@ -26,12 +27,10 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/suspend.h>
-#include <linux/syscore_ops.h>
 #include <linux/tdx_hotplug.h>
 #include <linux/topology.h>
 #include <asm/cpufeature.h>
 #include "tdx.h"
-#include "emul.h"
 
 /*
  * Online CPUs per package. Written by the CPU hotplug callbacks, which run
@@ -193,29 +192,6 @@ enum tdx_platform_state tdx_platform_state(void)
 EXPORT_SYMBOL_GPL(tdx_platform_state);
 
 /**
- * tdx_nr_tds() - How many TDs hold a configured private KeyID
- *
- * Context: Any context.
- * Return: the number of TDs.
- */
-int tdx_nr_tds(void)
-{
-	return atomic_read(&tdx_td_count);
-}
-
-/**
- * tdx_nr_offline_pkgs() - How many TDX packages have no online CPU
- *
- * Context: Under cpus_read_lock().
- * Return: the number of packages.
- */
-unsigned int tdx_nr_offline_pkgs(void)
-{
-	lockdep_assert_cpus_held();
-	return tdx_pkgs.online ? tdx_pkgs_nr_offline(&tdx_pkgs, NULL) : 0;
-}
-
-/**
  * tdx_td_keyid_get() - Give a new TD a private KeyID
  *
  * Description: Call before configuring the KeyID on the packages
@@ -301,24 +277,6 @@ int tdx_system_sleep_check(suspend_state_t state)
 	return ret;
 }
 
-/*
- * Runs on the boot CPU with IRQs off after S1, S3 and S4 (not after s2idle).
- * S1 keeps the processor context and the TDX module; S3 and S4 do not.
- */
-static void tdx_syscore_resume(void)
-{
-	if (pm_suspend_target_state == PM_SUSPEND_STANDBY || tdx_platform_lost())
-		return;
-
-	tdx_platform_mark_lost();
-	tdx_emul_lose_state();
-	pr_warn("the TDX module does not survive S3 or S4: TDX is unusable until the next boot\n");
-}
-
-static struct syscore_ops tdx_syscore_ops = {
-	.resume = tdx_syscore_resume,
-};
-
 static int __init tdx_hotplug_init(void)
 {
 	unsigned int cpu;
@@ -344,7 +302,6 @@ static int __init tdx_hotplug_init(void)
 	if (ret < 0)
 		goto err;
 
-	register_syscore_ops(&tdx_syscore_ops);
 	return 0;
 err:
 	kfree(tdx_pkgs.online);

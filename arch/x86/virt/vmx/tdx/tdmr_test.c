@@ -2,24 +2,28 @@
 /*
  * KUnit tests for the TDX module initialization core: TDMR and PAMT
  * construction on many memory maps, and tdx_module_enable() on an emulated
- * TDX module with every SEAMCALL and allocation of the sequence failed in
- * turn.
+ * TDX module with every SEAMCALL of the sequence failed in turn.
  *
  * The memory maps exist on paper only: their PAMTs are placed in the map
- * by a test allocator, and the TDMRs are validated by the emulated
- * module's TDH.SYS.CONFIG rules. tdx_module_enable() runs on this
- * machine's memory with a model of its own; the platform's module is never
- * touched.
+ * by a test allocator, and the TDMRs are judged by the emulated module's
+ * TDH.SYS.CONFIG rules against CMRs taken from the map, and by a coverage
+ * walk over the map itself. tdx_module_enable() runs on this machine's
+ * memory against a model of its own, through the SEAMCALL instruction; the
+ * platform's module is never touched.
  */
 
 #include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/topology.h>
+#include <asm/e820/api.h>
+#include <asm/smp.h>
 #include <linux/cpu.h>
 #include <linux/memory_hotplug.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/tdx.h>
 #include "tdx.h"
-#include "emul.h"
+#include "model/model.h"
 
 struct tdmr_test_range {
 	u64 start;	/* usable RAM [start, end) */
@@ -412,28 +416,58 @@ static void map_memlist(struct kunit *test, const struct tdmr_test_map *map,
 	}
 }
 
-/* CMRs over the map; one CMR spanning it if there are too many ranges. */
-static void map_cmrs(const struct tdx_memlist *mem, struct tdx_emul *emul)
+/*
+ * CMRs as the map's firmware would report them: its RAM ranges, adjacent
+ * ones merged; one CMR spanning them all if there are more than 32.
+ */
+static void map_cmrs(struct kunit *test, const struct tdmr_test_map *map,
+		     struct tdx_emul *m)
 {
-	unsigned int i, nr = 0;
+	u64 s = 0, e = 0;
+	unsigned int i;
 
-	for (i = 0; i < mem->nr; i++) {
-		const struct tdx_mem_region *r = &mem->regions[i];
+	for (i = 0; i < map->nr; i++) {
+		u64 start = max_t(u64, map->ranges[i].start, SZ_1M);
 
-		if (nr && emul->cmrs[nr - 1].base + emul->cmrs[nr - 1].size == r->start) {
-			emul->cmrs[nr - 1].size += r->end - r->start;
+		if (start >= map->ranges[i].end)
+			continue;
+		if (e && start == e) {
+			e = map->ranges[i].end;
 			continue;
 		}
-		if (nr == TDX_MAX_CMRS) {
-			emul->cmrs[0].size = mem->regions[mem->nr - 1].end - emul->cmrs[0].base;
-			nr = 1;
+		if (e && tdx_emul_add_cmr(m, s, e) == -ENOSPC)
 			break;
-		}
-		emul->cmrs[nr].base = r->start;
-		emul->cmrs[nr].size = r->end - r->start;
-		nr++;
+		s = start;
+		e = map->ranges[i].end;
 	}
-	emul->nr_cmrs = nr;
+	if (i < map->nr) {
+		m->nr_cmrs = 0;
+		s = m->cmrs[0].base;
+		e = map->ranges[map->nr - 1].end;
+	}
+	KUNIT_ASSERT_EQ(test, tdx_emul_add_cmr(m, s, e), 0);
+}
+
+/* Is [@start, @end) RAM of the map, above 1 MiB? */
+static bool map_covers(const struct tdmr_test_map *map, u64 start, u64 end)
+{
+	unsigned int i;
+	u64 pos = start;
+
+	for (i = 0; i < map->nr && pos < end; i++) {
+		u64 s = max_t(u64, map->ranges[i].start, SZ_1M);
+
+		if (s <= pos && map->ranges[i].end > pos)
+			pos = map->ranges[i].end;
+	}
+	return pos >= end;
+}
+
+/* PAMT bytes a TDMR needs, by the ABI: 16-byte entries per 4K, 2M, 1G page. */
+static u64 abi_pamt_bytes(u64 tdmr_size)
+{
+	return ALIGN((tdmr_size >> 12) * 16, SZ_4K) + ALIGN((tdmr_size >> 21) * 16, SZ_4K) +
+	       ALIGN((tdmr_size >> 30) * 16, SZ_4K);
 }
 
 /* Places PAMTs top-down in the map's memory of the requested node. */
@@ -497,8 +531,8 @@ static bool in_pamt(const struct tdmr_info_list *list, u64 start, u64 end)
  * Every byte of TDX memory is in a TDMR and not reserved, unless a PAMT
  * holds it; nothing else of a TDMR is usable.
  */
-static void check_coverage(struct kunit *test, const struct tdx_memlist *mem,
-			   const struct tdmr_info_list *list)
+static void check_coverage(struct kunit *test, const struct tdmr_test_map *map,
+			   const struct tdx_memlist *mem, const struct tdmr_info_list *list)
 {
 	unsigned int i, k, j;
 	u64 covered = 0;
@@ -513,7 +547,7 @@ static void check_coverage(struct kunit *test, const struct tdx_memlist *mem,
 			u64 rs = last ? t->base + t->size : t->base + ra->offset;
 
 			/* Usable part [pos, rs): TDX memory only. */
-			KUNIT_EXPECT_TRUE_MSG(test, pos >= rs || tdx_memlist_covers(mem, pos, rs),
+			KUNIT_EXPECT_TRUE_MSG(test, pos >= rs || map_covers(map, pos, rs),
 					      "TDMR %u: [%#llx, %#llx) usable but not TDX memory",
 					      i, pos, rs);
 			if (last)
@@ -645,26 +679,21 @@ static void tdmr_map_test(struct kunit *test)
 	/* The emulated module's TDH.SYS.CONFIG rules accept the layout. */
 	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, emul);
-	tdx_emul_model_init(emul, 1, 0);
-	map_cmrs(&mem, emul);
+	tdx_emul_model_init(emul);
+	map_cmrs(test, map, emul);
 	pa = kunit_kcalloc(test, list.nr_tdmrs, sizeof(*pa), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pa);
 	for (i = 0; i < list.nr_tdmrs; i++)
 		pa[i] = __pa(tdmr_entry(&list, i));
-	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, pa, list.nr_tdmrs), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, pa, list.nr_tdmrs), TDXM_SUCCESS);
 	KUNIT_EXPECT_LE(test, list.nr_tdmrs, info.max_tdmrs);
 
-	check_coverage(test, &mem, &list);
+	check_coverage(test, map, &mem, &list);
 
-	/* PAMT bytes: exactly what the TDMRs need, what was allocated. */
+	/* PAMT bytes: what the ABI says the TDMRs need, what was allocated. */
 	pamt = 0;
-	for (i = 0; i < list.nr_tdmrs; i++) {
-		const struct tdmr_info *t = tdmr_entry(&list, i);
-		unsigned int l;
-
-		for (l = 0; l < TDX_PS_NR; l++)
-			pamt += tdmr_pamt_size(t->size, &info, l);
-	}
+	for (i = 0; i < list.nr_tdmrs; i++)
+		pamt += abi_pamt_bytes(tdmr_entry(&list, i)->size);
 	KUNIT_EXPECT_EQ(test, tdmrs_pamt_bytes(&list), pamt);
 	KUNIT_EXPECT_EQ(test, paper.pages << PAGE_SHIFT, pamt);
 
@@ -708,40 +737,40 @@ static void tdmr_bad_layouts_test(struct kunit *test)
 	paper.top = &top;
 	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, emul);
-	tdx_emul_model_init(emul, 1, 0);
-	map_cmrs(&mem, emul);
+	tdx_emul_model_init(emul);
+	map_cmrs(test, &map, emul);
 
 	KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
 	KUNIT_ASSERT_EQ(test, tdmrs_construct(&list, &mem, &info, &ops), 0);
 	t = tdmr_entry(&list, 0);
 	pa = __pa(t);
-	KUNIT_ASSERT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_SUCCESS);
+	KUNIT_ASSERT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDXM_SUCCESS);
 
 	/* The PAMT no longer reserved: it overlaps the usable TDMR. */
 	saved = t->reserved_areas[1];
 	t->reserved_areas[1].size = 0;
-	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_PAMT_OVERLAP);
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDXM_PAMT_OVERLAP);
 	t->reserved_areas[1] = saved;
-	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDXM_SUCCESS);
 
 	/* A 4 KiB PAMT too small for the TDMR. */
 	t->pamt_4k_size -= SZ_4K;
-	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_INVALID_PAMT);
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDXM_INVALID_PAMT);
 	t->pamt_4k_size += SZ_4K;
 
 	/* Misaligned TDMR, reserved area, and one outside its TDMR. */
 	t->base += SZ_2M;
-	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_INVALID_TDMR);
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDXM_INVALID_TDMR);
 	t->base -= SZ_2M;
 	t->reserved_areas[0].size += 512;
 	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1),
-			TDX_INVALID_RESERVED_IN_TDMR);
+			TDXM_INVALID_RESERVED_IN_TDMR);
 	t->reserved_areas[0].size -= 512;
 
 	/* Memory outside the CMRs left usable. */
 	emul->cmrs[0].base += SZ_1G;
 	emul->cmrs[0].size -= SZ_1G;
-	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDX_TDMR_OUTSIDE_CMRS);
+	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, &pa, 1), TDXM_TDMR_OUTSIDE_CMRS);
 
 	tdmrs_free_pamts(&list, &ops);
 	tdmr_list_free(&list);
@@ -760,63 +789,81 @@ static struct kunit_suite tdx_tdmr_suite = {
 
 /* tdx_module_enable() on this machine, with a model of its own */
 
-struct counted_pamts {
-	long pages;
-	int fail_at;		/* fail the Nth allocation (1-based), 0: never */
-	int nr_allocs;
-};
-
-static u64 counted_alloc(void *data, int nid, unsigned long nr_pages)
-{
-	struct counted_pamts *c = data;
-	u64 pa;
-
-	if (++c->nr_allocs == c->fail_at)
-		return 0;
-	pa = tdx_pamt_contig_ops.alloc(NULL, nid, nr_pages);
-	if (pa)
-		c->pages += nr_pages;
-	return pa;
-}
-
-static void counted_free(void *data, u64 pa, unsigned long nr_pages)
-{
-	struct counted_pamts *c = data;
-
-	tdx_pamt_contig_ops.free(NULL, pa, nr_pages);
-	c->pages -= nr_pages;
-}
-
 struct init_env {
 	struct tdx_emul emul;
+	struct tdx_emul *prev;
 	struct tdx_module m;
-	struct counted_pamts counted;
-	struct tdx_pamt_ops ops;
 };
 
-static void init_cpu_enable(void *data)
+static void vmxoff_one(void *unused)
 {
-	tdx_module_cpu_enable(data);
+	tdx_emul_vmxoff();
+}
+
+/* The firmware's view of this machine's memory: its e820 table. */
+static void this_machine_cmrs(struct kunit *test, struct tdx_emul *m)
+{
+	const struct tdx_emul *platform = tdx_emul_platform();
+	struct tdx_emul_mem_range *map;
+	unsigned int i;
+
+	/* Booted emulated: the CMRs the platform was described with. */
+	if (platform) {
+		memcpy(m->cmrs, platform->cmrs, sizeof(m->cmrs));
+		m->nr_cmrs = platform->nr_cmrs;
+		return;
+	}
+	map = kunit_kcalloc(test, e820_table_firmware->nr_entries, sizeof(*map), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	for (i = 0; i < e820_table_firmware->nr_entries; i++) {
+		const struct e820_entry *e = &e820_table_firmware->entries[i];
+
+		map[i].start = e->addr;
+		map[i].end = e->addr + e->size;
+		map[i].type = e->type == E820_TYPE_RAM ? TDX_EMUL_MEM_RAM :
+			      e->type == E820_TYPE_RESERVED ? TDX_EMUL_MEM_RESERVED :
+			      e->type == E820_TYPE_ACPI || e->type == E820_TYPE_NVS ?
+			      TDX_EMUL_MEM_FW : TDX_EMUL_MEM_OTHER;
+	}
+	KUNIT_ASSERT_EQ(test, tdx_emul_cmrs_from_map(m, map, i), 0);
 }
 
 static struct init_env *init_env(struct kunit *test)
 {
 	struct init_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+	unsigned int cpu;
 
 	KUNIT_ASSERT_NOT_NULL(test, env);
-	tdx_emul_model_init(&env->emul, 1, 0x806f8);
-	tdx_emul_model_platform(&env->emul);
+	tdx_emul_model_init(&env->emul);
+	for_each_present_cpu(cpu)
+		KUNIT_ASSERT_EQ(test, tdx_emul_add_lp(&env->emul, cpu_physical_id(cpu),
+						      topology_physical_package_id(cpu)), 0);
+	this_machine_cmrs(test, &env->emul);
 	env->emul.fail.verbose = 0;
-	env->ops = (struct tdx_pamt_ops){
-		.alloc = counted_alloc, .free = counted_free, .data = &env->counted,
-	};
-	tdx_module_setup(&env->m, &env->emul);
-	env->m.pamt_ops = &env->ops;
+	tdx_module_setup(&env->m);
 	env->m.global_keyid = env->emul.keyid_start;
+	env->prev = tdx_emul_set_active(&env->emul);
+	test->priv = env;
 	return env;
 }
 
-/* What KVM does: enable every CPU, then initialize. */
+static void init_env_exit(struct kunit *test)
+{
+	struct init_env *env = test->priv;
+
+	if (!env)
+		return;
+	tdx_module_destroy(&env->m);
+	tdx_emul_set_active(env->prev);
+}
+
+static void init_cpu_enable(void *data)
+{
+	tdx_emul_vmxon();
+	tdx_module_cpu_enable(data);
+}
+
+/* What KVM does: VMXON and enable every CPU, then initialize. */
 static int init_run(struct init_env *env)
 {
 	int ret;
@@ -824,6 +871,7 @@ static int init_run(struct init_env *env)
 	cpus_read_lock();
 	on_each_cpu(init_cpu_enable, &env->m, 1);
 	ret = tdx_module_enable(&env->m);
+	on_each_cpu(vmxoff_one, NULL, 1);
 	cpus_read_unlock();
 	return ret;
 }
@@ -831,45 +879,66 @@ static int init_run(struct init_env *env)
 static void tdx_module_init_test(struct kunit *test)
 {
 	struct init_env *env = init_env(test);
-	u64 calls;
 	unsigned int i;
+	u64 calls;
 
 	KUNIT_ASSERT_EQ(test, init_run(env), 0);
 	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_INITIALIZED);
+	/* The module's view: ready, every TDMR initialized, PAMT as given. */
 	KUNIT_EXPECT_EQ(test, env->emul.state, TDX_EMUL_READY);
 	KUNIT_EXPECT_EQ(test, env->emul.nr_tdmrs, env->m.tdmrs.nr_tdmrs);
 	for (i = 0; i < env->emul.nr_tdmrs; i++)
 		KUNIT_EXPECT_EQ(test, env->emul.tdmrs[i].next, env->emul.tdmrs[i].end);
-	KUNIT_EXPECT_EQ(test, env->counted.pages << PAGE_SHIFT,
-			tdmrs_pamt_bytes(&env->m.tdmrs));
+	KUNIT_EXPECT_EQ(test, env->emul.pamt_bytes, tdmrs_pamt_bytes(&env->m.tdmrs));
+	/* Every package's key configured: the model counts its own packages. */
+	KUNIT_EXPECT_EQ(test, bitmap_weight(env->emul.pkgs_configured, TDX_EMUL_MAX_LPS),
+			env->emul.nr_pkgs);
 
 	/* Once: a second call issues no SEAMCALL. */
 	calls = env->emul.nr_seamcalls;
 	KUNIT_EXPECT_EQ(test, init_run(env), 0);
 	KUNIT_EXPECT_EQ(test, env->emul.nr_seamcalls, calls);
+}
 
-	tdx_module_destroy(&env->m);
-	KUNIT_EXPECT_EQ(test, env->counted.pages, 0);
+/*
+ * A module that reports the maximum number of CMRs, the entries after the
+ * real ones empty, as TDX modules 1.5 do: the CMRs end at the first empty
+ * one and the module initializes. The same with the exact count.
+ */
+static void tdx_module_init_cmr_tail_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	KUNIT_ASSERT_LT(test, env->emul.nr_cmrs, TDXM_MAX_CMRS);
+	env->emul.num_cmrs_reported = TDXM_MAX_CMRS;
+	KUNIT_EXPECT_EQ(test, init_run(env), 0);
+	KUNIT_EXPECT_EQ(test, env->m.info.nr_cmrs, env->emul.nr_cmrs);
+}
+
+static void tdx_module_init_cmr_exact_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	env->emul.num_cmrs_reported = env->emul.nr_cmrs;
+	KUNIT_EXPECT_EQ(test, init_run(env), 0);
+	KUNIT_EXPECT_EQ(test, env->m.info.nr_cmrs, env->emul.nr_cmrs);
 }
 
 struct init_fault {
 	const char *name;
-	u64 leaf;		/* the SEAMCALL failed, or U64_MAX */
+	u64 leaf;		/* the SEAMCALL failed */
 	u64 status;		/* ... with this status */
-	int alloc;		/* or the PAMT allocation failed */
 	int err;
 };
 
 static const struct init_fault init_faults[] = {
-	{ "TDH.SYS.INIT: no module", TDH_SYS_INIT, TDX_SEAMCALL_VMFAILINVALID, 0, -ENODEV },
-	{ "TDH.SYS.LP.INIT", TDH_SYS_LP_INIT, TDX_OPERAND_INVALID, 0, -EINVAL },
-	{ "TDH.SYS.RD", TDH_SYS_RD, TDX_METADATA_FIELD_NOT_READABLE, 0, -EIO },
-	{ "TDH.SYS.CONFIG", TDH_SYS_CONFIG, TDX_INVALID_TDMR, 0, -EIO },
-	{ "TDH.SYS.KEY.CONFIG", TDH_SYS_KEY_CONFIG, TDX_SYS_BUSY, 0, -EBUSY },
-	{ "TDH.SYS.KEY.CONFIG: no key", TDH_SYS_KEY_CONFIG, TDX_KEY_GENERATION_FAILED, 0, -EIO },
-	{ "TDH.SYS.TDMR.INIT", TDH_SYS_TDMR_INIT, TDX_SYS_BUSY, 0, -EBUSY },
-	{ "first PAMT allocation", U64_MAX, 0, 1, -ENOMEM },
-	{ "second PAMT allocation", U64_MAX, 0, 2, -ENOMEM },
+	{ "TDH.SYS.INIT: no module", TDXM_SYS_INIT, TDXM_VMFAILINVALID, -ENODEV },
+	{ "TDH.SYS.LP.INIT", TDXM_SYS_LP_INIT, TDXM_OPERAND_INVALID, -EINVAL },
+	{ "TDH.SYS.RD", TDXM_SYS_RD, TDXM_METADATA_FIELD_NOT_READABLE, -EIO },
+	{ "TDH.SYS.CONFIG", TDXM_SYS_CONFIG, TDXM_INVALID_TDMR, -EIO },
+	{ "TDH.SYS.KEY.CONFIG", TDXM_SYS_KEY_CONFIG, TDXM_SYS_BUSY, -EBUSY },
+	{ "TDH.SYS.KEY.CONFIG: no key", TDXM_SYS_KEY_CONFIG, TDXM_KEY_GENERATION_FAILED, -EIO },
+	{ "TDH.SYS.TDMR.INIT", TDXM_SYS_TDMR_INIT, TDXM_SYS_BUSY, -EBUSY },
 };
 
 static void init_fault_desc(const struct init_fault *f, char *desc)
@@ -885,19 +954,15 @@ static void tdx_module_init_fault_test(struct kunit *test)
 	struct init_env *env = init_env(test);
 	u64 calls;
 
-	if (f->leaf != U64_MAX) {
-		env->emul.fail_leaf = f->leaf;
-		env->emul.fail_status = f->status;
-		env->emul.fail.probability = 100;
-		env->emul.fail.interval = 1;
-		atomic_set(&env->emul.fail.times, -1);
-	}
-	env->counted.fail_at = f->alloc;
+	env->emul.fail_leaf = f->leaf;
+	env->emul.fail_status = f->status;
+	env->emul.fail.probability = 100;
+	env->emul.fail.interval = 1;
+	atomic_set(&env->emul.fail.times, -1);
 
 	KUNIT_EXPECT_EQ(test, init_run(env), f->err);
 	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_ERROR);
-	/* Everything unwound: PAMTs, TDMR list, memory list. */
-	KUNIT_EXPECT_EQ(test, env->counted.pages, 0);
+	/* Everything unwound: TDMR list (and its PAMTs), memory list. */
 	KUNIT_EXPECT_NULL(test, env->m.tdmrs.tdmrs);
 	KUNIT_EXPECT_NULL(test, env->m.memlist.regions);
 
@@ -915,11 +980,13 @@ static void tdx_module_init_not_convertible_test(struct kunit *test)
 {
 	struct init_env *env = init_env(test);
 
+	/* The first 4 KiB of TDX memory (at 1 MiB) no longer convertible. */
 	KUNIT_ASSERT_GE(test, env->emul.nr_cmrs, 1);
+	KUNIT_ASSERT_EQ(test, env->emul.cmrs[0].base, SZ_1M);
+	env->emul.cmrs[0].base += SZ_4K;
 	env->emul.cmrs[0].size -= SZ_4K;
 	KUNIT_EXPECT_EQ(test, init_run(env), -EINVAL);
 	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_ERROR);
-	KUNIT_EXPECT_EQ(test, env->counted.pages, 0);
 	KUNIT_EXPECT_EQ(test, env->emul.state, TDX_EMUL_SYSINIT_DONE);
 }
 
@@ -928,13 +995,15 @@ static void tdx_module_init_all_lps_test(struct kunit *test)
 {
 	struct init_env *env = init_env(test);
 
-	env->emul.nr_lps++;
+	KUNIT_ASSERT_EQ(test, tdx_emul_add_lp(&env->emul, 0xfffe, 0xfffe), 0);
 	KUNIT_EXPECT_EQ(test, init_run(env), -EIO);
-	KUNIT_EXPECT_EQ(test, env->counted.pages, 0);
+	KUNIT_EXPECT_EQ(test, env->emul.state, TDX_EMUL_SYSINIT_DONE);
 }
 
 static struct kunit_case tdx_module_init_cases[] = {
 	KUNIT_CASE(tdx_module_init_test),
+	KUNIT_CASE(tdx_module_init_cmr_tail_test),
+	KUNIT_CASE(tdx_module_init_cmr_exact_test),
 	KUNIT_CASE_PARAM(tdx_module_init_fault_test, init_fault_gen_params),
 	KUNIT_CASE(tdx_module_init_not_convertible_test),
 	KUNIT_CASE(tdx_module_init_all_lps_test),
@@ -943,6 +1012,7 @@ static struct kunit_case tdx_module_init_cases[] = {
 
 static struct kunit_suite tdx_module_init_suite = {
 	.name = "tdx_module_init",
+	.exit = init_env_exit,
 	.test_cases = tdx_module_init_cases,
 };
 

@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <linux/suspend.h>
 #include <linux/topology.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
@@ -32,17 +33,12 @@
 #include <asm/special_insns.h>
 #include <asm/tdx.h>
 #include "tdx.h"
-#include "emul.h"
 
 /* The TDX private KeyIDs; written once by tdx_init(), read-only after. */
 struct tdx_keyid_range tdx_keyids __ro_after_init;
 
-/*
- * The platform's TDX module. Its emulated model, if any, is chosen by
- * tdx_init(); everything else is described with struct tdx_module.
- */
+/* The platform's TDX module. */
 static struct tdx_module tdx_platform_module = {
-	.pamt_ops	= &tdx_pamt_contig_ops,
 	.sysinit_lock	= __RAW_SPIN_LOCK_UNLOCKED(tdx_platform_module.sysinit_lock),
 	.lp_init_err	= ATOMIC_INIT(0),
 	.lock		= __MUTEX_INITIALIZER(tdx_platform_module.lock),
@@ -86,8 +82,9 @@ int tdx_parse_keyid_partitioning(u64 msr, struct tdx_keyid_range *range)
 
 static int __init tdx_read_keyid_partitioning(u64 *msr)
 {
-	if (tdx_emul_active())
-		return tdx_emul_keyid_partitioning(msr);
+	/* The TDX test platform's one seam: see asm/tdx.h. */
+	if (tdx_test_platform_keyid_partitioning(msr))
+		return 0;
 
 	/* The MSR is Intel's; elsewhere 0x87 may mean something else. */
 	if (boot_cpu_data.x86_vendor != X86_VENDOR_INTEL)
@@ -149,7 +146,6 @@ void __init tdx_init(void)
 	}
 
 	tdx_keyids = range;
-	tdx_platform_module.emul = tdx_emul_platform();
 	/* The first TDX KeyID protects the module's metadata. */
 	tdx_platform_module.global_keyid = range.start;
 	setup_force_cpu_cap(X86_FEATURE_TDX_HOST_PLATFORM);
@@ -240,14 +236,10 @@ static void seamcall_report(u64 fn, u64 status, int err)
 			   name, fn, why, status);
 }
 
-static u64 seamcall_once(struct tdx_emul *emul, u64 fn,
-			 struct tdx_module_args *args)
+static u64 seamcall_once(u64 fn, struct tdx_module_args *args)
 {
 	struct tdx_module_output out;
 	u64 status;
-
-	if (emul)
-		return tdx_emul_seamcall(emul, smp_processor_id(), fn, args);
 
 	status = __seamcall(fn, args->rcx, args->rdx, args->r8, args->r9, &out);
 	args->rcx = out.rcx;
@@ -260,9 +252,7 @@ static u64 seamcall_once(struct tdx_emul *emul, u64 fn,
 }
 
 /**
- * seamcall_on() - Issue a SEAMCALL to a given TDX module
- * @emul:	the emulated module to call, or NULL for the real SEAMCALL
- *		instruction
+ * seamcall() - Issue a SEAMCALL to the TDX module
  * @fn:		leaf number (bits 15:0) and version (bits 23:16)
  * @args:	RCX, RDX, R8 and R9 in; the module's output registers out
  * @status:	if not NULL, the raw status of the last attempt
@@ -279,8 +269,7 @@ static u64 seamcall_once(struct tdx_emul *emul, u64 fn,
  * Return: 0 on success, a negative errno otherwise (see
  * seamcall_status_to_errno()).
  */
-int seamcall_on(struct tdx_emul *emul, u64 fn, struct tdx_module_args *args,
-		u64 *status)
+int seamcall(u64 fn, struct tdx_module_args *args, u64 *status)
 {
 	struct tdx_module_args in = *args;
 	unsigned int attempts = 0;
@@ -290,7 +279,7 @@ int seamcall_on(struct tdx_emul *emul, u64 fn, struct tdx_module_args *args,
 	do {
 		*args = in;
 		preempt_disable();
-		ret = seamcall_once(emul, fn, args);
+		ret = seamcall_once(fn, args);
 		preempt_enable();
 	} while ((ret & TDX_STATUS_MASK) == TDX_RND_NO_ENTROPY &&
 		 ++attempts < TDX_SEAMCALL_ATTEMPTS);
@@ -304,43 +293,57 @@ int seamcall_on(struct tdx_emul *emul, u64 fn, struct tdx_module_args *args,
 }
 
 /**
- * seamcall() - Issue a SEAMCALL to the platform's TDX module
- * @fn:		leaf number (bits 15:0) and version (bits 23:16)
- * @args:	RCX, RDX, R8 and R9 in; the module's output registers out
- * @status:	if not NULL, the raw status of the last attempt
- *
- * The TDX module is the real one, or the emulated one when the kernel was
- * booted with ``tdx_emulate``. See seamcall_on() for the rest.
- *
- * Context: Any context.
- * Return: 0 on success, a negative errno otherwise.
- */
-int seamcall(u64 fn, struct tdx_module_args *args, u64 *status)
-{
-	return seamcall_on(tdx_emul_platform(), fn, args, status);
-}
-
-/**
  * tdx_module_setup() - Set up the kernel's view of a TDX module
  * @m:		the module, uninitialized
- * @emul:	the emulated module behind it, or NULL for the real one
  *
- * The platform's module is set up statically; tests set up their own.
- * PAMTs come from the page allocator and the global KeyID is the first
- * TDX KeyID; tests change @m->pamt_ops and @m->global_keyid afterwards.
+ * The platform's module is set up statically; KUnit tests set up their
+ * own. The global KeyID is the first TDX KeyID; tests may change
+ * @m->global_keyid afterwards.
  *
  * Context: Process context; nobody may use @m concurrently.
  */
-void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul)
+void tdx_module_setup(struct tdx_module *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->emul = emul;
-	m->pamt_ops = &tdx_pamt_contig_ops;
 	m->global_keyid = tdx_keyids.start;
 	raw_spin_lock_init(&m->sysinit_lock);
 	atomic_set(&m->lp_init_err, 0);
 	mutex_init(&m->lock);
 	m->status = TDX_MODULE_UNINITIALIZED;
+}
+
+static bool tdx_module_is_platform(const struct tdx_module *m)
+{
+	return m == &tdx_platform_module;
+}
+
+/*
+ * The system slept since this module was enabled. S3 and S4 reset the
+ * platform and take the TDX module with it (after S4 the firmware may have
+ * loaded a fresh one); an aborted or tested suspend, s2idle and S1 leave
+ * it alone. Ask the module, on a CPU it knows: a module that answers
+ * TDH.SYS.RD here is the one the kernel enabled.
+ */
+static int tdx_module_check_survived(struct tdx_module *m)
+{
+	struct tdx_module_args args = { .rdx = TDX_MD_MAJOR_VERSION };
+	int ret = 0;
+
+	raw_spin_lock(&m->sysinit_lock);
+	if (m->sleep_check) {
+		ret = seamcall(TDH_SYS_RD, &args, NULL);
+		if (ret) {
+			WRITE_ONCE(m->status, TDX_MODULE_LOST);
+			if (tdx_module_is_platform(m))
+				pr_warn("the TDX module did not survive system sleep (S3 or S4): TDX is unusable until the next boot\n");
+			ret = -ENODEV;
+		}
+		WRITE_ONCE(m->sleep_check, false);
+	} else if (READ_ONCE(m->status) == TDX_MODULE_LOST) {
+		ret = -ENODEV;
+	}
+	raw_spin_unlock(&m->sysinit_lock);
+	return ret;
 }
 
 /**
@@ -350,6 +353,7 @@ void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul)
  * Description: The first call on any CPU issues TDH.SYS.INIT and keeps its
  * result; each CPU then issues TDH.SYS.LP.INIT once, before any other
  * SEAMCALL on it. Calling it again is cheap and returns the first result.
+ * The first call after a system sleep asks the module whether it survived.
  *
  * Context: IRQs off, on the CPU to enable, which is in VMX operation.
  * Return: 0 on success; -ENODEV if the module was lost in S3/S4 (no
@@ -365,12 +369,14 @@ int tdx_module_cpu_enable(struct tdx_module *m)
 
 	if (READ_ONCE(m->status) == TDX_MODULE_LOST)
 		return -ENODEV;
+	if (READ_ONCE(m->sleep_check) && cpumask_test_cpu(cpu, &m->lp_ready))
+		return tdx_module_check_survived(m);
 	if (cpumask_test_cpu(cpu, &m->lp_ready))
 		return 0;
 
 	raw_spin_lock(&m->sysinit_lock);
 	if (!m->sysinit_done) {
-		m->sysinit_ret = seamcall_on(m->emul, TDH_SYS_INIT, &args, NULL);
+		m->sysinit_ret = seamcall(TDH_SYS_INIT, &args, NULL);
 		m->sysinit_done = true;
 	}
 	ret = m->sysinit_ret;
@@ -379,7 +385,7 @@ int tdx_module_cpu_enable(struct tdx_module *m)
 		return ret;
 
 	memset(&args, 0, sizeof(args));
-	ret = seamcall_on(m->emul, TDH_SYS_LP_INIT, &args, NULL);
+	ret = seamcall(TDH_SYS_LP_INIT, &args, NULL);
 	if (ret)
 		atomic_cmpxchg(&m->lp_init_err, 0, ret);
 	else
@@ -405,18 +411,13 @@ int tdx_cpu_enable(void)
 }
 EXPORT_SYMBOL_GPL(tdx_cpu_enable);
 
-static bool tdx_module_is_platform(const struct tdx_module *m)
-{
-	return m == &tdx_platform_module;
-}
-
 static int tdx_md_read(struct tdx_module *m, u64 id, u64 *val)
 {
 	struct tdx_module_args args = { .rdx = id };
 	unsigned int size = TDX_MD_SIZE_CODE(id);
 	int ret;
 
-	ret = seamcall_on(m->emul, TDH_SYS_RD, &args, NULL);
+	ret = seamcall(TDH_SYS_RD, &args, NULL);
 	if (ret) {
 		pr_err("cannot read TDX module metadata field %#llx (%d)\n", id, ret);
 		return ret;
@@ -469,17 +470,29 @@ static int tdx_read_sysinfo(struct tdx_module *m)
 		return -EINVAL;
 	}
 
+	/*
+	 * A TDX module may report the maximum number of CMRs with the entries
+	 * after the real ones empty (size 0): the CMRs end at the first empty
+	 * entry.
+	 */
 	for (i = 0; i < info->nr_cmrs; i++) {
 		ret = tdx_md_read(m, TDX_MD_CMR_BASE(i), &info->cmrs[i].base);
 		if (!ret)
 			ret = tdx_md_read(m, TDX_MD_CMR_SIZE(i), &info->cmrs[i].size);
 		if (ret)
 			return ret;
+		if (!info->cmrs[i].size)
+			break;
 		if (i && info->cmrs[i].base < info->cmrs[i - 1].base + info->cmrs[i - 1].size) {
 			pr_err("TDX module CMRs not sorted: CMR %u at %#llx\n", i,
 			       info->cmrs[i].base);
 			return -EINVAL;
 		}
+	}
+	info->nr_cmrs = i;
+	if (!info->nr_cmrs) {
+		pr_err("TDX module reports no convertible memory (all CMRs empty)\n");
+		return -EINVAL;
 	}
 
 	if (!tdx_module_is_platform(m))
@@ -584,14 +597,13 @@ static int tdx_config(struct tdx_module *m)
 	args.rcx = __pa(pa);
 	args.rdx = list->nr_tdmrs;
 	args.r8 = m->global_keyid;
-	ret = seamcall_on(m->emul, TDH_SYS_CONFIG, &args, NULL);
+	ret = seamcall(TDH_SYS_CONFIG, &args, NULL);
 	kfree(pa);
 	return ret;
 }
 
-static int tdx_key_config_cpu(void *data)
+static int tdx_key_config_cpu(void *unused)
 {
-	struct tdx_module *m = data;
 	unsigned int attempts = 0;
 	u64 status;
 	int ret;
@@ -599,7 +611,7 @@ static int tdx_key_config_cpu(void *data)
 	do {
 		struct tdx_module_args args = {};
 
-		ret = seamcall_on(m->emul, TDH_SYS_KEY_CONFIG, &args, &status);
+		ret = seamcall(TDH_SYS_KEY_CONFIG, &args, &status);
 	} while (ret && (status & TDX_STATUS_MASK) == TDX_KEY_GENERATION_FAILED &&
 		 ++attempts < TDX_SEAMCALL_ATTEMPTS);
 	return ret;
@@ -627,7 +639,7 @@ static int tdx_config_global_keyid(struct tdx_module *m)
 
 		if (test_and_set_bit(pkg, done))
 			continue;
-		ret = smp_call_on_cpu(cpu, tdx_key_config_cpu, m, true);
+		ret = smp_call_on_cpu(cpu, tdx_key_config_cpu, NULL, true);
 		if (ret) {
 			pr_err("cannot configure the global KeyID on package %u (CPU %u): %d\n",
 			       pkg, cpu, ret);
@@ -651,7 +663,7 @@ static int tdx_init_tdmrs(struct tdx_module *m)
 			struct tdx_module_args args = { .rcx = tdmr->base };
 			int ret;
 
-			ret = seamcall_on(m->emul, TDH_SYS_TDMR_INIT, &args, NULL);
+			ret = seamcall(TDH_SYS_TDMR_INIT, &args, NULL);
 			if (ret) {
 				pr_err("cannot initialize the TDMR at %#llx: %d\n",
 				       tdmr->base, ret);
@@ -753,7 +765,7 @@ static int tdx_module_init(struct tdx_module *m)
 	ret = tdmr_list_alloc(&m->tdmrs, &m->info);
 	if (ret)
 		goto err_memlist;
-	ret = tdmrs_construct(&m->tdmrs, &m->memlist, &m->info, m->pamt_ops);
+	ret = tdmrs_construct(&m->tdmrs, &m->memlist, &m->info, &tdx_pamt_contig_ops);
 	if (ret)
 		goto err_list;
 
@@ -779,7 +791,7 @@ static int tdx_module_init(struct tdx_module *m)
 err_reset:
 	tdx_reset_pamts(m);
 err_pamts:
-	tdmrs_free_pamts(&m->tdmrs, m->pamt_ops);
+	tdmrs_free_pamts(&m->tdmrs, &tdx_pamt_contig_ops);
 err_list:
 	tdmr_list_free(&m->tdmrs);
 err_memlist:
@@ -842,8 +854,8 @@ int tdx_module_enable(struct tdx_module *m)
  * tdx_module_destroy() - Free what a test's TDX module holds
  * @m:		a module that is never used again
  *
- * For tests on emulated modules only: a real TDX module keeps its PAMTs
- * until the next boot.
+ * For the modules of KUnit tests only: the platform's TDX module keeps
+ * its PAMTs until the next boot.
  *
  * Context: Process context.
  */
@@ -852,7 +864,7 @@ void tdx_module_destroy(struct tdx_module *m)
 	mutex_lock(&m->lock);
 	if (m->status == TDX_MODULE_INITIALIZED) {
 		tdx_reset_pamts(m);
-		tdmrs_free_pamts(&m->tdmrs, m->pamt_ops);
+		tdmrs_free_pamts(&m->tdmrs, &tdx_pamt_contig_ops);
 		tdmr_list_free(&m->tdmrs);
 		tdx_free_memlist(m);
 	}
@@ -881,18 +893,7 @@ int tdx_enable(void)
 EXPORT_SYMBOL_GPL(tdx_enable);
 
 /**
- * tdx_platform_mark_lost() - The platform's TDX module did not survive S3/S4
- *
- * Context: Any context (syscore resume, IRQs off): the status is written
- * without the module's lock, and nothing moves it away from "lost".
- */
-void tdx_platform_mark_lost(void)
-{
-	WRITE_ONCE(tdx_platform_module.status, TDX_MODULE_LOST);
-}
-
-/**
- * tdx_platform_lost() - Was the platform's TDX module lost in S3/S4?
+ * tdx_platform_lost() - Did the platform's TDX module not survive S3/S4?
  *
  * Context: Any context.
  * Return: true if it was.
@@ -932,10 +933,35 @@ static struct notifier_block tdx_memory_nb = {
 	.notifier_call = tdx_memory_notifier,
 };
 
+/*
+ * After any system sleep, the next tdx_cpu_enable() asks the module whether
+ * it survived; nothing here assumes it did not.
+ */
+static int tdx_pm_notifier(struct notifier_block *nb, unsigned long action,
+			   void *unused)
+{
+	struct tdx_module *m = &tdx_platform_module;
+	unsigned long flags;
+
+	if (action != PM_POST_SUSPEND && action != PM_POST_HIBERNATION &&
+	    action != PM_POST_RESTORE)
+		return NOTIFY_DONE;
+	raw_spin_lock_irqsave(&m->sysinit_lock, flags);
+	if (m->sysinit_done && !m->sysinit_ret)
+		WRITE_ONCE(m->sleep_check, true);
+	raw_spin_unlock_irqrestore(&m->sysinit_lock, flags);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tdx_pm_nb = {
+	.notifier_call = tdx_pm_notifier,
+};
+
 static int __init tdx_memory_init(void)
 {
 	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
 		return 0;
+	register_pm_notifier(&tdx_pm_nb);
 	return register_memory_notifier(&tdx_memory_nb);
 }
 subsys_initcall(tdx_memory_init);

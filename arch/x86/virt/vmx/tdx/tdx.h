@@ -95,11 +95,7 @@ struct tdx_module_args {
 u64 __seamcall(u64 fn, u64 rcx, u64 rdx, u64 r8, u64 r9,
 	       struct tdx_module_output *out);
 
-struct tdx_emul;
-
 int seamcall_status_to_errno(u64 status);
-int seamcall_on(struct tdx_emul *emul, u64 fn, struct tdx_module_args *args,
-		u64 *status);
 int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
 
 /*
@@ -291,8 +287,6 @@ enum tdx_module_status {
 
 /**
  * struct tdx_module - The kernel's view of one TDX module
- * @emul:		the emulated module behind it, or NULL for the real one
- * @pamt_ops:		where its PAMTs come from
  * @global_keyid:	the KeyID the module protects its metadata with
  * @sysinit_lock:	serializes TDH.SYS.INIT; a raw spinlock, because CPUs
  *			enable TDX with IRQs off
@@ -301,8 +295,13 @@ enum tdx_module_status {
  * @lp_ready:		CPUs that did TDH.SYS.LP.INIT; each CPU sets its own
  *			bit, with IRQs off
  * @lp_init_err:	the first TDH.SYS.LP.INIT failure, or 0 (atomic)
+ * @sleep_check:	the system slept since the module was enabled: the next
+ *			tdx_module_cpu_enable() asks the module whether it
+ *			survived (set by the PM notifier, cleared under
+ *			@sysinit_lock)
  * @lock:		serializes tdx_module_enable(); protects @status (but
- *			see tdx_module_mark_lost()), @err, @info, @tdmrs
+ *			see tdx_module_check_survived(), which marks it lost
+ *			under @sysinit_lock), @err, @info, @tdmrs
  * @status:		where initialization stands
  * @err:		the errno initialization failed with
  * @info:		the module's metadata
@@ -312,14 +311,13 @@ enum tdx_module_status {
  * @tdmrs:		the TDMRs and PAMTs handed to the module
  */
 struct tdx_module {
-	struct tdx_emul *emul;
-	const struct tdx_pamt_ops *pamt_ops;
 	u32 global_keyid;
 	raw_spinlock_t sysinit_lock;
 	bool sysinit_done;
 	int sysinit_ret;
 	cpumask_t lp_ready;
 	atomic_t lp_init_err;
+	bool sleep_check;
 	struct mutex lock;		/* see above: serializes enabling */
 	enum tdx_module_status status;
 	int err;
@@ -328,12 +326,11 @@ struct tdx_module {
 	struct tdmr_info_list tdmrs;
 };
 
-void tdx_module_setup(struct tdx_module *m, struct tdx_emul *emul);
+void tdx_module_setup(struct tdx_module *m);
 int tdx_module_cpu_enable(struct tdx_module *m);
 int tdx_module_enable(struct tdx_module *m);
 void tdx_module_destroy(struct tdx_module *m);
 int tdx_memlist_build(struct tdx_memlist *mem);
-void tdx_platform_mark_lost(void);
 bool tdx_platform_lost(void);
 
 /**
@@ -356,7 +353,5 @@ void tdx_pkgs_cpu_up(struct tdx_pkgs *pkgs, unsigned int pkg);
 int tdx_pkgs_cpu_down(struct tdx_pkgs *pkgs, unsigned int pkg,
 		      unsigned int nr_tds, bool tasks_frozen);
 unsigned int tdx_pkgs_nr_offline(const struct tdx_pkgs *pkgs, unsigned int *first);
-int tdx_nr_tds(void);
-unsigned int tdx_nr_offline_pkgs(void);
 
 #endif /* _X86_VIRT_TDX_H */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for TDX host support: KeyID partitioning, the SEAMCALL
- * boundary and the emulated TDX module.
+ * KUnit tests for TDX host support: the kernel's ABI values against the
+ * ABI's, KeyID partitioning, the SEAMCALL boundary, per-CPU enabling, and
+ * the emulated TDX module itself.
  *
- * Every test that needs a TDX module gets a fresh emulated one of its own;
- * the platform's module (tdx_emulate) is never touched. The only real
- * SEAMCALLs are issued where the CPU is not in VMX operation, to prove
- * that the resulting #UD becomes an error value rather than an oops.
+ * Every test that needs a TDX module makes a fresh emulated one of its own
+ * the module SEAMCALLs reach, and restores the platform's afterwards. The
+ * kernel's code issues real SEAMCALLs: the emulated platform answers them
+ * where the instruction traps, or declines on a CPU that is not in VMX
+ * operation, which then gets the real #UD.
  *
  * Run with:
  *   ./tools/testing/kunit/kunit.py run --arch=x86_64 \
@@ -14,14 +16,17 @@
  */
 
 #include <kunit/test.h>
+#include <linux/bitmap.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/sizes.h>
 #include <linux/smp.h>
+#include <linux/topology.h>
 #include <asm/processor.h>
-#include <asm/special_insns.h>
+#include <asm/smp.h>
 #include <asm/tdx.h>
 #include "tdx.h"
-#include "emul.h"
+#include "model/model.h"
 
 /* KeyID partitioning */
 
@@ -77,43 +82,183 @@ static struct kunit_suite tdx_keyids_suite = {
 	.test_cases = tdx_keyids_cases,
 };
 
-/* Emulated module helpers */
+/* The kernel's ABI values, against the literal values of the ABI */
 
-static struct tdx_emul *new_module(struct kunit *test)
+static void tdx_abi_leaves_test(struct kunit *test)
 {
-	struct tdx_emul *emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, TDH_SYS_KEY_CONFIG, 31);
+	KUNIT_EXPECT_EQ(test, TDH_SYS_INIT, 33);
+	KUNIT_EXPECT_EQ(test, TDH_SYS_RD, 34);
+	KUNIT_EXPECT_EQ(test, TDH_SYS_LP_INIT, 35);
+	KUNIT_EXPECT_EQ(test, TDH_SYS_TDMR_INIT, 36);
+	KUNIT_EXPECT_EQ(test, TDH_SYS_CONFIG, 45);
+}
 
-	KUNIT_ASSERT_NOT_NULL(test, emul);
-	tdx_emul_model_init(emul, 2, 0x806f8);
-	emul->fail.verbose = 0;
-	return emul;
+static void tdx_abi_statuses_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, TDX_STATUS_MASK, 0xFFFFFFFF00000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_OPERAND_INVALID, 0xC000010000000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_OPERAND_BUSY, 0x8000020000000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SYS_BUSY, 0x8000020200000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_RND_NO_ENTROPY, 0x8000020300000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SYS_INIT_NOT_PENDING, 0xC000050000000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SYS_LP_INIT_NOT_DONE, 0xC000050200000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SYS_LP_INIT_DONE, 0xC000050300000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SYS_NOT_READY, 0xC000050500000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SYS_KEY_CONFIG_NOT_PENDING, 0xC000050700000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SYS_LP_INIT_NOT_PENDING, 0xC000050B00000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SYS_CONFIG_NOT_PENDING, 0xC000050C00000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_KEY_GENERATION_FAILED, 0x8000080000000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_KEY_CONFIGURED, 0x0000081500000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_INVALID_TDMR, 0xC0000A0000000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_NON_ORDERED_TDMR, 0xC0000A0100000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_TDMR_OUTSIDE_CMRS, 0xC0000A0200000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_TDMR_ALREADY_INITIALIZED, 0x00000A0300000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_INVALID_PAMT, 0xC0000A1000000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_PAMT_OUTSIDE_CMRS, 0xC0000A1100000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_PAMT_OVERLAP, 0xC0000A1200000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_INVALID_RESERVED_IN_TDMR, 0xC0000A2000000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_NON_ORDERED_RESERVED_IN_TDMR, 0xC0000A2100000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_METADATA_FIELD_NOT_READABLE, 0xC0000C0200000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SEAMCALL_VMFAILINVALID, 0x8000FF00FFFF0000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_SEAMCALL_GP, 0x8000FF000000000DULL);
+	KUNIT_EXPECT_EQ(test, TDX_SEAMCALL_UD, 0x8000FF0000000006ULL);
+	KUNIT_EXPECT_EQ(test, TDX_OPERAND_ID_RCX, 1);
+	KUNIT_EXPECT_EQ(test, TDX_OPERAND_ID_RDX, 2);
+	KUNIT_EXPECT_EQ(test, TDX_OPERAND_ID_R8, 8);
+}
+
+static void tdx_abi_fields_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, TDX_MD_NUM_PKGS, 0x0000000200000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_PKG_FMS, 0x0000000200000001ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_VENDOR_ID, 0x0800000200000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_BUILD_DATE, 0x8800000200000001ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_BUILD_NUM, 0x8800000100000002ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_MINOR_VERSION, 0x0800000100000003ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_MAJOR_VERSION, 0x0800000100000004ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_UPDATE_VERSION, 0x0800000100000005ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_INTERNAL_VERSION, 0x0800000100000006ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_TDX_FEATURES0, 0x0A00000300000008ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_NUM_CMRS, 0x9000000100000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_CMR_BASE(0), 0x9000000300000080ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_CMR_BASE(31), 0x900000030000009FULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_CMR_SIZE(0), 0x9000000300000100ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_MAX_TDMRS, 0x9100000100000008ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_MAX_RESERVED_PER_TDMR, 0x9100000100000009ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_PAMT_4K_ENTRY_SIZE, 0x9100000100000010ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_PAMT_2M_ENTRY_SIZE, 0x9100000100000011ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MD_PAMT_1G_ENTRY_SIZE, 0x9100000100000012ULL);
+	KUNIT_EXPECT_EQ(test, TDX_MAX_CMRS, 32);
+}
+
+static void tdx_abi_tdmr_info_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, base), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, size), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, pamt_1g_base), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, pamt_1g_size), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, pamt_2m_base), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, pamt_2m_size), 40);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, pamt_4k_base), 48);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, pamt_4k_size), 56);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, reserved_areas), 64);
+	KUNIT_EXPECT_EQ(test, sizeof(struct tdmr_reserved_area), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_reserved_area, size), 8);
+	KUNIT_EXPECT_EQ(test, TDMR_INFO_ALIGNMENT, 512);
+	KUNIT_EXPECT_EQ(test, TDMR_ALIGNMENT, SZ_1G);
+	KUNIT_EXPECT_EQ(test, TDX_MAX_RESERVED_AREAS, 16);
+}
+
+static struct kunit_case tdx_abi_cases[] = {
+	KUNIT_CASE(tdx_abi_leaves_test),
+	KUNIT_CASE(tdx_abi_statuses_test),
+	KUNIT_CASE(tdx_abi_fields_test),
+	KUNIT_CASE(tdx_abi_tdmr_info_test),
+	{}
+};
+
+static struct kunit_suite tdx_abi_suite = {
+	.name = "tdx_abi",
+	.test_cases = tdx_abi_cases,
+};
+
+/* A model of this machine that SEAMCALLs reach, for one test */
+
+struct model_env {
+	struct tdx_emul m;
+	struct tdx_emul *prev;
+};
+
+static void vmxon_one(void *unused)
+{
+	tdx_emul_vmxon();
+}
+
+static void vmxoff_one(void *unused)
+{
+	tdx_emul_vmxoff();
+}
+
+/* The suite's exit: undo model_env(). */
+static void model_env_exit(struct kunit *test)
+{
+	struct model_env *env = test->priv;
+
+	if (!env)
+		return;
+	on_each_cpu(vmxoff_one, NULL, 1);
+	tdx_emul_set_active(env->prev);
+	test->priv = NULL;
+}
+
+/*
+ * A fresh module on this machine's LPs (the present CPUs), every online CPU
+ * in VMX operation; undone by the suite's exit when the test ends.
+ */
+static struct tdx_emul *model_env(struct kunit *test)
+{
+	struct model_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+	unsigned int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	tdx_emul_model_init(&env->m);
+	for_each_present_cpu(cpu)
+		KUNIT_ASSERT_EQ(test, tdx_emul_add_lp(&env->m, cpu_physical_id(cpu),
+						      topology_physical_package_id(cpu)), 0);
+	env->m.pkg_fms = 0x806f8;
+	env->m.fail.verbose = 0;
+	env->prev = tdx_emul_set_active(&env->m);
+	test->priv = env;
+	on_each_cpu(vmxon_one, NULL, 1);
+	return &env->m;
 }
 
 /* Make the next @times SEAMCALLs of @leaf (U64_MAX: any) return @status. */
-static void inject(struct tdx_emul *emul, u64 leaf, u64 status, int times)
+static void inject(struct tdx_emul *m, u64 leaf, u64 status, int times)
 {
-	emul->fail_leaf = leaf;
-	emul->fail_status = status;
-	emul->fail.probability = 100;
-	emul->fail.interval = 1;
-	atomic_set(&emul->fail.times, times);
+	m->fail_leaf = leaf;
+	m->fail_status = status;
+	m->fail.probability = 100;
+	m->fail.interval = 1;
+	atomic_set(&m->fail.times, times);
 }
 
-static u64 call(struct tdx_emul *emul, unsigned int cpu, u64 fn, u64 rcx, u64 rdx)
+static u64 call(struct tdx_emul *m, unsigned int lp, u64 fn, u64 rcx, u64 rdx)
 {
-	struct tdx_module_args args = { .rcx = rcx, .rdx = rdx };
+	struct tdx_emul_regs r = { .rax = fn, .rcx = rcx, .rdx = rdx };
 
-	return tdx_emul_seamcall(emul, cpu, fn, &args);
+	return tdx_emul_call(m, lp, &r);
 }
 
-/* Bring @emul to TDH.SYS.INIT done and TDH.SYS.LP.INIT done on every CPU. */
-static void ready_module(struct kunit *test, struct tdx_emul *emul)
+/* TDH.SYS.INIT, and TDH.SYS.LP.INIT on every LP, straight to the model. */
+static void ready_module(struct kunit *test, struct tdx_emul *m)
 {
-	unsigned int cpu;
+	unsigned int lp;
 
-	KUNIT_ASSERT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	for_each_possible_cpu(cpu)
-		KUNIT_ASSERT_EQ(test, call(emul, cpu, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
+	KUNIT_ASSERT_EQ(test, call(m, 0, TDXM_SYS_INIT, 0, 0), TDXM_SUCCESS);
+	for (lp = 0; lp < m->nr_lps; lp++)
+		KUNIT_ASSERT_EQ(test, call(m, lp, TDXM_SYS_LP_INIT, 0, 0), TDXM_SUCCESS);
 }
 
 /* SEAMCALL boundary */
@@ -125,19 +270,19 @@ struct status_case {
 };
 
 static const struct status_case status_cases[] = {
-	{ "success", TDX_SUCCESS, 0 },
+	{ "success", 0, 0 },
 	{ "informational status, bit 63 clear", 0x0000081500000000ULL, 0 },
-	{ "VMfailInvalid", TDX_SEAMCALL_VMFAILINVALID, -ENODEV },
-	{ "UD exception", TDX_SEAMCALL_UD, -EACCES },
-	{ "GP exception", TDX_SEAMCALL_GP, -EOPNOTSUPP },
-	{ "no entropy", TDX_RND_NO_ENTROPY, -EAGAIN },
-	{ "invalid operand RAX", TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX, -EINVAL },
-	{ "invalid operand RDX", TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX, -EINVAL },
-	{ "operand busy", TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX, -EBUSY },
-	{ "module busy", TDX_SYS_BUSY, -EBUSY },
-	{ "not ready", TDX_SYS_NOT_READY, -EIO },
-	{ "LP.INIT not done", TDX_SYS_LP_INIT_NOT_DONE, -EIO },
-	{ "other software-reserved class", TDX_SW_ERROR | 1, -EIO },
+	{ "VMfailInvalid", 0x8000FF00FFFF0000ULL, -ENODEV },
+	{ "UD exception", 0x8000FF0000000006ULL, -EACCES },
+	{ "GP exception", 0x8000FF000000000DULL, -EOPNOTSUPP },
+	{ "no entropy", 0x8000020300000000ULL, -EAGAIN },
+	{ "invalid operand RAX", 0xC000010000000000ULL, -EINVAL },
+	{ "invalid operand RDX", 0xC000010000000002ULL, -EINVAL },
+	{ "operand busy", 0x8000020000000001ULL, -EBUSY },
+	{ "module busy", 0x8000020200000000ULL, -EBUSY },
+	{ "not ready", 0xC000050500000000ULL, -EIO },
+	{ "LP.INIT not done", 0xC000050200000000ULL, -EIO },
+	{ "other software-reserved class", 0x8000FF0000000001ULL, -EIO },
 };
 
 static void status_case_desc(const struct status_case *c, char *desc)
@@ -154,82 +299,96 @@ static void tdx_status_to_errno_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seamcall_status_to_errno(c->status), c->err);
 }
 
-/* The same statuses, coming back from a (failed) SEAMCALL of a module. */
+/*
+ * The same statuses, as the module answers the SEAMCALL instruction; the
+ * model's VMfailInvalid comes back as CF set, which the assembly turns
+ * into TDX_SEAMCALL_VMFAILINVALID.
+ */
 static void tdx_seamcall_errno_test(struct kunit *test)
 {
 	const struct status_case *c = test->param_value;
-	struct tdx_emul *emul = new_module(test);
+	struct tdx_emul *m = model_env(test);
 	struct tdx_module_args args = {};
 	u64 status = ~0ULL;
 
-	inject(emul, TDH_SYS_INIT, c->status, TDX_SEAMCALL_ATTEMPTS);
-	KUNIT_EXPECT_EQ(test, seamcall_on(emul, TDH_SYS_INIT, &args, &status), c->err);
+	inject(m, TDXM_SYS_INIT, c->status, TDX_SEAMCALL_ATTEMPTS);
+	KUNIT_EXPECT_EQ(test, seamcall(TDH_SYS_INIT, &args, &status), c->err);
 	KUNIT_EXPECT_EQ(test, status, c->status);
 }
 
-/* A SEAMCALL issued outside VMX operation raises #UD: no oops, an error. */
+/* Outputs come back in the registers the ABI names. */
+static void tdx_seamcall_outputs_test(struct kunit *test)
+{
+	struct tdx_emul *m = model_env(test);
+	struct tdx_module_args args = { .rdx = 0x0800000200000000ULL };	/* VENDOR_ID */
+
+	ready_module(test, m);
+	KUNIT_EXPECT_EQ(test, seamcall(TDH_SYS_RD, &args, NULL), 0);
+	KUNIT_EXPECT_EQ(test, args.r8, 0x8086);
+	/* RDX: the next field id, BUILD_DATE. */
+	KUNIT_EXPECT_EQ(test, args.rdx, 0x8800000200000001ULL);
+}
+
+/* A SEAMCALL outside VMX operation raises #UD: no oops, an error. */
 static void tdx_seamcall_ud_test(struct kunit *test)
 {
+	struct tdx_emul *m = model_env(test);
 	struct tdx_module_output out;
 	struct tdx_module_args args = {};
-	bool vmx_on;
+	u64 calls = m->nr_seamcalls;
 	u64 ret;
 
-	preempt_disable();
-	vmx_on = __read_cr4() & X86_CR4_VMXE;
-	ret = vmx_on ? 0 : __seamcall(TDH_SYS_RD, 0, 0, 0, 0, &out);
-	preempt_enable();
-	if (vmx_on)
-		kunit_skip(test, "this CPU is in VMX operation: a SEAMCALL would not fault");
+	ready_module(test, m);
+	calls = m->nr_seamcalls;
+	on_each_cpu(vmxoff_one, NULL, 1);
 
+	preempt_disable();
+	ret = __seamcall(TDH_SYS_RD, 0, 0x0800000200000000ULL, 0, 0, &out);
+	preempt_enable();
 	KUNIT_EXPECT_EQ(test, ret, TDX_SEAMCALL_UD);
-
 	/* Through the wrapper, as all callers do. */
-	preempt_disable();
-	vmx_on = __read_cr4() & X86_CR4_VMXE;
-	preempt_enable();
-	if (vmx_on)
-		kunit_skip(test, "this CPU entered VMX operation during the test");
-	KUNIT_EXPECT_EQ(test, seamcall_on(NULL, TDH_SYS_RD, &args, NULL), -EACCES);
+	KUNIT_EXPECT_EQ(test, seamcall(TDH_SYS_RD, &args, NULL), -EACCES);
+	/* The module never saw them. */
+	KUNIT_EXPECT_EQ(test, m->nr_seamcalls, calls);
 }
 
 /* TDX_RND_NO_ENTROPY is retried with the original inputs. */
 static void tdx_seamcall_entropy_retry_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
+	struct tdx_emul *m = model_env(test);
 	struct tdx_module_args args = {};
 	u64 status;
 
-	ready_module(test, emul);
-
-	inject(emul, TDH_SYS_RD, TDX_RND_NO_ENTROPY, TDX_SEAMCALL_ATTEMPTS - 1);
+	ready_module(test, m);
+	inject(m, TDXM_SYS_RD, TDXM_RND_NO_ENTROPY, TDX_SEAMCALL_ATTEMPTS - 1);
 	args.rdx = 0x0800000200000000ULL;	/* VENDOR_ID */
-	KUNIT_EXPECT_EQ(test, seamcall_on(emul, TDH_SYS_RD, &args, &status), 0);
-	KUNIT_EXPECT_EQ(test, status, TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, seamcall(TDH_SYS_RD, &args, &status), 0);
+	KUNIT_EXPECT_EQ(test, status, 0);
 	KUNIT_EXPECT_EQ(test, args.r8, 0x8086);
-	KUNIT_EXPECT_EQ(test, atomic_read(&emul->fail.times), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->fail.times), 0);
 }
 
 /* ... but not forever. */
 static void tdx_seamcall_entropy_exhausted_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
+	struct tdx_emul *m = model_env(test);
 	struct tdx_module_args args = {};
 	u64 status;
 
-	inject(emul, TDH_SYS_INIT, TDX_RND_NO_ENTROPY, TDX_SEAMCALL_ATTEMPTS + 1);
-	KUNIT_EXPECT_EQ(test, seamcall_on(emul, TDH_SYS_INIT, &args, &status), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, status, TDX_RND_NO_ENTROPY);
+	inject(m, TDXM_SYS_INIT, TDXM_RND_NO_ENTROPY, TDX_SEAMCALL_ATTEMPTS + 1);
+	KUNIT_EXPECT_EQ(test, seamcall(TDH_SYS_INIT, &args, &status), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, status, TDXM_RND_NO_ENTROPY);
 	/* Exactly TDX_SEAMCALL_ATTEMPTS calls were made. */
-	KUNIT_EXPECT_EQ(test, atomic_read(&emul->fail.times), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->fail.times), 1);
 	/* Nothing reached the module: TDH.SYS.INIT still works. */
-	emul->fail.probability = 0;
-	KUNIT_EXPECT_EQ(test, seamcall_on(emul, TDH_SYS_INIT, &args, NULL), 0);
+	m->fail.probability = 0;
+	KUNIT_EXPECT_EQ(test, seamcall(TDH_SYS_INIT, &args, NULL), 0);
 }
 
 static struct kunit_case tdx_seamcall_cases[] = {
 	KUNIT_CASE_PARAM(tdx_status_to_errno_test, status_gen_params),
 	KUNIT_CASE_PARAM(tdx_seamcall_errno_test, status_gen_params),
+	KUNIT_CASE(tdx_seamcall_outputs_test),
 	KUNIT_CASE(tdx_seamcall_ud_test),
 	KUNIT_CASE(tdx_seamcall_entropy_retry_test),
 	KUNIT_CASE(tdx_seamcall_entropy_exhausted_test),
@@ -238,123 +397,197 @@ static struct kunit_case tdx_seamcall_cases[] = {
 
 static struct kunit_suite tdx_seamcall_suite = {
 	.name = "tdx_seamcall",
+	.exit = model_env_exit,
 	.test_cases = tdx_seamcall_cases,
 };
 
-/* The emulated module's state machine */
+/* The emulated module's state machine, called directly */
+
+static struct tdx_emul *new_model(struct kunit *test, unsigned int nr_lps)
+{
+	struct tdx_emul *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	unsigned int lp;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	tdx_emul_model_init(m);
+	for (lp = 0; lp < nr_lps; lp++)
+		KUNIT_ASSERT_EQ(test, tdx_emul_add_lp(m, lp, lp / 2), 0);
+	m->fail.verbose = 0;
+	return m;
+}
 
 static void tdx_emul_lp_init_before_sys_init_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
+	struct tdx_emul *m = new_model(test, 2);
 
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0),
-			TDX_SYS_LP_INIT_NOT_PENDING);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_RD, 0, 0x0800000200000000ULL),
-			TDX_SYS_LP_INIT_NOT_DONE);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
-}
-
-/* Two possible CPUs to stand for two logical processors of the model. */
-static void two_lps(struct kunit *test, unsigned int *lp0, unsigned int *lp1)
-{
-	*lp0 = cpumask_first(cpu_possible_mask);
-	*lp1 = cpumask_next(*lp0, cpu_possible_mask);
-	if (*lp1 >= nr_cpu_ids)
-		kunit_skip(test, "needs two possible CPUs");
+	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0xC000050B00000000ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 34, 0, 0x0800000200000000ULL),
+			0xC000050200000000ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 33, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0);
 }
 
 static void tdx_emul_sys_init_once_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
-	unsigned int lp0, lp1;
+	struct tdx_emul *m = new_model(test, 2);
 
-	two_lps(test, &lp0, &lp1);
-	KUNIT_EXPECT_EQ(test, call(emul, lp0, TDH_SYS_INIT, 1, 0),
-			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-	KUNIT_EXPECT_EQ(test, call(emul, lp0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, lp1, TDH_SYS_INIT, 0, 0),
-			TDX_SYS_INIT_NOT_PENDING);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 33, 1, 0), 0xC000010000000001ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 33, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 1, 33, 0, 0), 0xC000050000000000ULL);
 }
 
 static void tdx_emul_lp_init_per_lp_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
-	unsigned int lp0, lp1;
+	struct tdx_emul *m = new_model(test, 2);
 
-	two_lps(test, &lp0, &lp1);
-	KUNIT_ASSERT_EQ(test, call(emul, lp0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, lp0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, lp0, TDH_SYS_LP_INIT, 0, 0),
-			TDX_SYS_LP_INIT_DONE);
+	KUNIT_ASSERT_EQ(test, call(m, 0, 33, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0xC000050300000000ULL);
 	/* The other LP has not done LP.INIT: nothing else works there yet. */
-	KUNIT_EXPECT_EQ(test, call(emul, lp1, TDH_SYS_RD, 0, 0x0800000200000000ULL),
-			TDX_SYS_LP_INIT_NOT_DONE);
-	KUNIT_EXPECT_EQ(test, call(emul, lp1, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, lp1, TDH_SYS_RD, 0, 0x0800000200000000ULL),
-			TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, call(m, 1, 34, 0, 0x0800000200000000ULL),
+			0xC000050200000000ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 1, 35, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 1, 34, 0, 0x0800000200000000ULL), 0);
 }
 
 static void tdx_emul_sys_rd_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
-	struct tdx_module_args args = { .rdx = 0x0000000200000000ULL };
+	struct tdx_emul *m = new_model(test, 4);
+	struct tdx_emul_regs r = { .rax = 34, .rdx = 0x0000000200000000ULL };
 
-	KUNIT_ASSERT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_ASSERT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
+	m->pkg_fms = 0x806f8;
+	ready_module(test, m);
 
 	/* NUM_PKGS, then follow the chain of field ids. */
-	KUNIT_EXPECT_EQ(test, tdx_emul_seamcall(emul, 0, TDH_SYS_RD, &args), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, args.r8, 2);
-	KUNIT_EXPECT_EQ(test, args.rdx, 0x0000000200000001ULL);
-	KUNIT_EXPECT_EQ(test, tdx_emul_seamcall(emul, 0, TDH_SYS_RD, &args), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, args.r8, 0x806f8);
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.r8, 2);
+	KUNIT_EXPECT_EQ(test, r.rdx, 0x0000000200000001ULL);
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.r8, 0x806f8);
 
-	args.rdx = 0x9100000100000008ULL;	/* MAX_TDMRS */
-	KUNIT_EXPECT_EQ(test, tdx_emul_seamcall(emul, 0, TDH_SYS_RD, &args), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, args.r8, 64);
-	args.rdx = 0x0800000100000004ULL;	/* MAJOR_VERSION */
-	KUNIT_EXPECT_EQ(test, tdx_emul_seamcall(emul, 0, TDH_SYS_RD, &args), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, args.r8, 1);
+	r.rdx = 0x9100000100000008ULL;	/* MAX_TDMRS */
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.r8, 64);
+	r.rdx = 0x0800000100000004ULL;	/* MAJOR_VERSION */
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.r8, 1);
+	r.rdx = 0x9100000100000013ULL;	/* no such field */
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0xC0000C0200000000ULL);
+}
 
-	args.rdx = 0x9100000100000013ULL;	/* no such field */
-	KUNIT_EXPECT_EQ(test, tdx_emul_seamcall(emul, 0, TDH_SYS_RD, &args),
-			TDX_METADATA_FIELD_NOT_READABLE);
+/* NUM_CMRS is the maximum, the entries past the real CMRs empty, like 1.5 modules. */
+static void tdx_emul_cmr_tail_test(struct kunit *test)
+{
+	struct tdx_emul *m = new_model(test, 1);
+	struct tdx_emul_regs r = { .rax = 34 };
+
+	KUNIT_ASSERT_EQ(test, tdx_emul_add_cmr(m, SZ_1M, SZ_2G), 0);
+	ready_module(test, m);
+	r.rdx = 0x9000000100000000ULL;	/* NUM_CMRS */
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.r8, 32);
+	r.rdx = 0x9000000300000100ULL;	/* CMR_SIZE[0] */
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.r8, SZ_2G - SZ_1M);
+	r.rdx = 0x9000000300000101ULL;	/* CMR_SIZE[1]: empty */
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.r8, 0);
+	r.rdx = 0x900000030000009FULL;	/* CMR_BASE[31]: empty */
+	KUNIT_EXPECT_EQ(test, tdx_emul_call(m, 0, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.r8, 0);
+}
+
+/*
+ * CMRs from a firmware memory map: the BIOS-e820 of QEMU q35 with 3 GiB
+ * (../shared/data/e820/14 has the same shape).
+ */
+static void tdx_emul_cmrs_from_e820_test(struct kunit *test)
+{
+	static const struct tdx_emul_mem_range q35[] = {
+		{ 0x0, 0x9fc00, TDX_EMUL_MEM_RAM },
+		{ 0x9fc00, 0xa0000, TDX_EMUL_MEM_RESERVED },
+		{ 0xf0000, 0x100000, TDX_EMUL_MEM_RESERVED },
+		{ 0x100000, 0x7ffdf000, TDX_EMUL_MEM_RAM },
+		{ 0x7ffdf000, 0x80000000, TDX_EMUL_MEM_RESERVED },
+		{ 0xb0000000, 0xc0000000, TDX_EMUL_MEM_RESERVED },
+		{ 0xfed1c000, 0xfed20000, TDX_EMUL_MEM_RESERVED },
+		{ 0xfeffc000, 0xff000000, TDX_EMUL_MEM_RESERVED },
+		{ 0xfffc0000, 0x100000000, TDX_EMUL_MEM_RESERVED },
+		{ 0x100000000, 0x140000000, TDX_EMUL_MEM_RAM },
+	};
+	/* Firmware-reserved DRAM between RAM, and ACPI tables, are convertible. */
+	static const struct tdx_emul_mem_range holes[] = {
+		{ 0x100000, 0x6f000000, TDX_EMUL_MEM_RAM },
+		{ 0x6f000000, 0x6f100000, TDX_EMUL_MEM_RESERVED },
+		{ 0x6f100000, 0x6f200000, TDX_EMUL_MEM_RAM },
+		{ 0x6f200000, 0x6f300000, TDX_EMUL_MEM_FW },
+		{ 0x6f300000, 0x6f800000, TDX_EMUL_MEM_RAM },
+	};
+	struct tdx_emul *m = new_model(test, 1);
+
+	KUNIT_ASSERT_EQ(test, tdx_emul_cmrs_from_map(m, q35, ARRAY_SIZE(q35)), 0);
+	KUNIT_ASSERT_EQ(test, m->nr_cmrs, 2);
+	KUNIT_EXPECT_EQ(test, m->cmrs[0].base, 0x100000);
+	KUNIT_EXPECT_EQ(test, m->cmrs[0].size, 0x7ffdf000 - 0x100000);
+	KUNIT_EXPECT_EQ(test, m->cmrs[1].base, 0x100000000);
+	KUNIT_EXPECT_EQ(test, m->cmrs[1].size, SZ_1G);
+
+	m = new_model(test, 1);
+	KUNIT_ASSERT_EQ(test, tdx_emul_cmrs_from_map(m, holes, ARRAY_SIZE(holes)), 0);
+	KUNIT_ASSERT_EQ(test, m->nr_cmrs, 1);
+	KUNIT_EXPECT_EQ(test, m->cmrs[0].base, 0x100000);
+	KUNIT_EXPECT_EQ(test, m->cmrs[0].size, 0x6f800000 - 0x100000);
 }
 
 static void tdx_emul_unknown_leaf_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
+	struct tdx_emul *m = new_model(test, 1);
 
-	KUNIT_ASSERT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_ASSERT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
-
-	KUNIT_EXPECT_EQ(test, call(emul, 0, 47, 0, 0),
-			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, 0xffff, 0, 0),
-			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 9 /* TDH.MNG.CREATE */, 0, 0),
+			0xC000050200000000ULL);
+	ready_module(test, m);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 47, 0, 0), 0xC000010000000000ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 0xffff, 0, 0), 0xC000010000000000ULL);
 	/* A version on a leaf without versions, reserved RAX bits. */
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_RD | 1 << 16, 0, 0),
-			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_RD | 1ULL << 24, 0, 0),
-			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 34 | 1 << 16, 0, 0), 0xC000010000000000ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 34 | 1ULL << 24, 0, 0), 0xC000010000000000ULL);
 	/* An ABI leaf the module refuses until it is configured. */
-	KUNIT_EXPECT_EQ(test, call(emul, 0, 9 /* TDH.MNG.CREATE */, 0, 0),
-			TDX_SYS_NOT_READY);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 9 /* TDH.MNG.CREATE */, 0, 0),
+			0xC000050500000000ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 36 /* TDH.SYS.TDMR.INIT */, 0, 0),
+			0xC000050500000000ULL);
 }
 
 static void tdx_emul_fault_injection_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
+	struct tdx_emul *m = new_model(test, 1);
 
 	/* Only the selected leaf fails, as often as asked. */
-	inject(emul, TDH_SYS_LP_INIT, TDX_SYS_BUSY, 1);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_INIT, 0, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SYS_BUSY);
-	KUNIT_EXPECT_EQ(test, call(emul, 0, TDH_SYS_LP_INIT, 0, 0), TDX_SUCCESS);
+	inject(m, 35, 0x8000020200000000ULL, 1);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 33, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0x8000020200000000ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0);
 }
 
-/* tdx_module_cpu_enable() on every online CPU; the first error in @err. */
+static struct kunit_case tdx_emul_cases[] = {
+	KUNIT_CASE(tdx_emul_lp_init_before_sys_init_test),
+	KUNIT_CASE(tdx_emul_sys_init_once_test),
+	KUNIT_CASE(tdx_emul_lp_init_per_lp_test),
+	KUNIT_CASE(tdx_emul_sys_rd_test),
+	KUNIT_CASE(tdx_emul_cmr_tail_test),
+	KUNIT_CASE(tdx_emul_cmrs_from_e820_test),
+	KUNIT_CASE(tdx_emul_unknown_leaf_test),
+	KUNIT_CASE(tdx_emul_fault_injection_test),
+	{}
+};
+
+static struct kunit_suite tdx_emul_suite = {
+	.name = "tdx_emul",
+	.test_cases = tdx_emul_cases,
+};
+
+/* Per-CPU enabling, through the SEAMCALL instruction */
+
 struct cpu_enable_run {
 	struct tdx_module *m;
 	atomic_t err;
@@ -382,54 +615,55 @@ static int cpu_enable_all(struct tdx_module *m)
 /* TDH.SYS.INIT once, TDH.SYS.LP.INIT once on every CPU, then nothing. */
 static void tdx_module_cpu_enable_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
+	struct tdx_emul *emul = model_env(test);
 	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	u64 calls;
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
-	tdx_module_setup(m, emul);
+	tdx_module_setup(m);
 
 	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), 0);
 	KUNIT_EXPECT_TRUE(test, cpumask_equal(&m->lp_ready, cpu_online_mask));
-	KUNIT_EXPECT_TRUE(test, cpumask_equal(&emul->lp_init_done, cpu_online_mask));
+	/* The model's view: one LP per online CPU did LP.INIT. */
+	KUNIT_EXPECT_EQ(test, bitmap_weight(emul->lp_init_done, TDX_EMUL_MAX_LPS),
+			num_online_cpus());
+	KUNIT_EXPECT_EQ(test, emul->state, TDX_EMUL_SYSINIT_DONE);
 
-	/* Again: no SEAMCALL reaches the model, which would refuse it. */
-	inject(emul, U64_MAX, TDX_OPERAND_INVALID, -1);
+	/* Again: no SEAMCALL reaches the model. */
+	calls = emul->nr_seamcalls;
 	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), 0);
+	KUNIT_EXPECT_EQ(test, emul->nr_seamcalls, calls);
 }
 
 /* A failed TDH.SYS.INIT is kept: no CPU retries it. */
 static void tdx_module_cpu_enable_sys_init_fails_test(struct kunit *test)
 {
-	struct tdx_emul *emul = new_module(test);
+	struct tdx_emul *emul = model_env(test);
 	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
-	tdx_module_setup(m, emul);
+	tdx_module_setup(m);
 
-	inject(emul, TDH_SYS_INIT, TDX_SEAMCALL_VMFAILINVALID, 1);
+	inject(emul, TDXM_SYS_INIT, TDXM_VMFAILINVALID, 1);
 	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), -ENODEV);
 	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), -ENODEV);
 	KUNIT_EXPECT_EQ(test, emul->state, TDX_EMUL_NONE);
 	KUNIT_EXPECT_TRUE(test, cpumask_empty(&m->lp_ready));
 }
 
-static struct kunit_case tdx_emul_cases[] = {
-	KUNIT_CASE(tdx_emul_lp_init_before_sys_init_test),
-	KUNIT_CASE(tdx_emul_sys_init_once_test),
-	KUNIT_CASE(tdx_emul_lp_init_per_lp_test),
-	KUNIT_CASE(tdx_emul_sys_rd_test),
-	KUNIT_CASE(tdx_emul_unknown_leaf_test),
-	KUNIT_CASE(tdx_emul_fault_injection_test),
+static struct kunit_case tdx_cpu_enable_cases[] = {
 	KUNIT_CASE(tdx_module_cpu_enable_test),
 	KUNIT_CASE(tdx_module_cpu_enable_sys_init_fails_test),
 	{}
 };
 
-static struct kunit_suite tdx_emul_suite = {
-	.name = "tdx_emul",
-	.test_cases = tdx_emul_cases,
+static struct kunit_suite tdx_cpu_enable_suite = {
+	.name = "tdx_cpu_enable",
+	.exit = model_env_exit,
+	.test_cases = tdx_cpu_enable_cases,
 };
 
-kunit_test_suites(&tdx_keyids_suite, &tdx_seamcall_suite, &tdx_emul_suite);
+kunit_test_suites(&tdx_abi_suite, &tdx_keyids_suite, &tdx_seamcall_suite,
+		  &tdx_emul_suite, &tdx_cpu_enable_suite);
 
 MODULE_LICENSE("GPL");

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TDs on the emulated TDX platform, for the selftests and the system tests:
+ * /sys/kernel/debug/tdx_emul/tds takes "create" and "destroy" and shows the
+ * state. A TD is created the way KVM creates one: every online CPU enters
+ * VMX operation and enables TDX (tdx_cpu_enable()), the TDX module is
+ * initialized on first use (tdx_enable()), and the TD takes a private KeyID
+ * (tdx_td_keyid_get()), which it gives back when it is destroyed.
+ *
+ * The list of TDs is protected by tdx_emul_tds_lock, taken before any lock
+ * of the kernel's TDX code.
+ */
+
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/cpu.h>
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/tdx_hotplug.h>
+#include <linux/uaccess.h>
+#include <asm/smp.h>
+#include <asm/tdx.h>
+#include "model.h"
+
+struct tdx_emul_td {
+	struct list_head node;
+	int keyid;
+};
+
+static LIST_HEAD(tdx_emul_tds);
+static DEFINE_MUTEX(tdx_emul_tds_lock);
+
+/* On each CPU, with IRQs off: what KVM's hardware enabling does. */
+static void tdx_emul_cpu_enable(void *data)
+{
+	int ret;
+
+	tdx_emul_vmxon();
+	ret = tdx_cpu_enable();
+	if (ret)
+		atomic_cmpxchg(data, 0, ret);
+}
+
+static void tdx_emul_cpu_disable(void *unused)
+{
+	tdx_emul_vmxoff();
+}
+
+static int tdx_emul_td_create(void)
+{
+	atomic_t err = ATOMIC_INIT(0);
+	struct tdx_emul_td *td;
+	int ret;
+
+	cpus_read_lock();
+	on_each_cpu(tdx_emul_cpu_enable, &err, 1);
+	ret = atomic_read(&err);
+	if (!ret)
+		ret = tdx_enable();
+	on_each_cpu(tdx_emul_cpu_disable, NULL, 1);
+	cpus_read_unlock();
+	if (ret)
+		return ret;
+
+	td = kzalloc(sizeof(*td), GFP_KERNEL);
+	if (!td)
+		return -ENOMEM;
+	td->keyid = tdx_td_keyid_get();
+	if (td->keyid < 0) {
+		ret = td->keyid;
+		kfree(td);
+		return ret;
+	}
+	list_add_tail(&td->node, &tdx_emul_tds);
+	return 0;
+}
+
+static int tdx_emul_td_destroy(void)
+{
+	struct tdx_emul_td *td;
+
+	if (list_empty(&tdx_emul_tds))
+		return -ENOENT;
+	td = list_last_entry(&tdx_emul_tds, struct tdx_emul_td, node);
+	list_del(&td->node);
+	tdx_td_keyid_put(td->keyid);
+	kfree(td);
+	return 0;
+}
+
+static ssize_t tdx_emul_tds_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	char buf[16];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+
+	mutex_lock(&tdx_emul_tds_lock);
+	if (sysfs_streq(buf, "create"))
+		ret = tdx_emul_td_create();
+	else if (sysfs_streq(buf, "destroy"))
+		ret = tdx_emul_td_destroy();
+	else
+		ret = -EINVAL;
+	mutex_unlock(&tdx_emul_tds_lock);
+	return ret ? ret : count;
+}
+
+/*
+ * One snapshot, taken with CPU hotplug held off: "tds: <TDs of this
+ * file>", "offline packages: <packages of the platform without an online
+ * CPU>" (from the firmware's packages and cpu_online_mask, not from the
+ * kernel's TDX accounting), "lp-initialized cpus: <CPUs whose LP the model
+ * saw do TDH.SYS.LP.INIT>", then "keyid <K>" per TD.
+ */
+static int tdx_emul_tds_show(struct seq_file *sf, void *unused)
+{
+	struct tdx_emul *m = tdx_emul_platform();
+	unsigned int cpu, lp, nr = 0, off = 0;
+	unsigned long *pkg_online;
+	struct tdx_emul_td *td;
+	cpumask_var_t lps;
+
+	pkg_online = bitmap_zalloc(TDX_EMUL_MAX_LPS, GFP_KERNEL);
+	if (!pkg_online || !zalloc_cpumask_var(&lps, GFP_KERNEL)) {
+		bitmap_free(pkg_online);
+		return -ENOMEM;
+	}
+	mutex_lock(&tdx_emul_tds_lock);
+	cpus_read_lock();
+	list_for_each_entry(td, &tdx_emul_tds, node)
+		nr++;
+	raw_spin_lock_irq(&m->lock);
+	for_each_possible_cpu(cpu) {
+		for (lp = 0; lp < m->nr_lps; lp++) {
+			if (m->lp_apic[lp] != cpu_physical_id(cpu))
+				continue;
+			if (test_bit(lp, m->lp_init_done))
+				cpumask_set_cpu(cpu, lps);
+			if (cpu_online(cpu))
+				__set_bit(m->lp_pkg[lp], pkg_online);
+		}
+	}
+	off = m->nr_pkgs - bitmap_weight(pkg_online, m->nr_pkgs);
+	raw_spin_unlock_irq(&m->lock);
+	seq_printf(sf, "tds: %u\noffline packages: %u\n", nr, off);
+	seq_printf(sf, "lp-initialized cpus: %*pbl\n", cpumask_pr_args(lps));
+	list_for_each_entry(td, &tdx_emul_tds, node)
+		seq_printf(sf, "keyid %d\n", td->keyid);
+	cpus_read_unlock();
+	mutex_unlock(&tdx_emul_tds_lock);
+	free_cpumask_var(lps);
+	bitmap_free(pkg_online);
+	return 0;
+}
+
+static int tdx_emul_tds_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, tdx_emul_tds_show, NULL);
+}
+
+static const struct file_operations tdx_emul_tds_fops = {
+	.owner		= THIS_MODULE,
+	.open		= tdx_emul_tds_open,
+	.read		= seq_read,
+	.write		= tdx_emul_tds_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static int __init tdx_emul_tds_init(void)
+{
+	if (!tdx_emul_platform())
+		return 0;
+	debugfs_create_file("tds", 0600, debugfs_lookup("tdx_emul", NULL), NULL,
+			    &tdx_emul_tds_fops);
+	return 0;
+}
+late_initcall(tdx_emul_tds_init);

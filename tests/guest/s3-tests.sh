@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Real S3 on the emulated TDX platform (TAP), in a boot of its own: the
+# platform really sleeps and scripts/qemu.py wakes it through the QEMU
+# monitor. A TD initializes the TDX module first; with the TD alive S3 is
+# refused; without it the platform sleeps, the model loses the module at
+# the ACPI sleep entry, and the kernel learns it from the module.
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n $*"; }
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+dmesg_has() { dmesg | grep -q "$1"; }
+is() { [ "$(cat "$1")" = "$2" ]; }
+EMUL=/sys/kernel/debug/tdx_emul
+TDS=$EMUL/tds
+td() { echo "$1" >$TDS; }
+# write_fails <error text> <value> <file>
+write_fails() {
+	err=$( (echo "$2" >"$3") 2>&1 ) && return 1
+	case "$err" in *"$1"*) return 0 ;; *) echo "# $3: $err"; return 1 ;; esac
+}
+wakes() { dmesg | grep -c "Waking up from system sleep state S3"; }
+# real_s3: suspend to RAM for real; the write returns after the wakeup.
+real_s3() {
+	before=$(wakes)
+	echo mem >/sys/power/state || return 1
+	[ "$(wakes)" -gt "$before" ]
+}
+
+echo "TAP version 13"
+echo none >/sys/power/pm_test
+echo deep >/sys/power/mem_sleep
+check "s3: a TD is created (the TDX module is initialized)" \
+	eval 'td create && dmesg_has "virt/tdx: module initialized"'
+check "s3: with the TD, real S3 -> EBUSY, the platform stays up" \
+	eval 'write_fails "Device or resource busy" mem /sys/power/state && is $EMUL/lost N'
+check "s3: the TD is destroyed" td destroy
+check "s3: without TDs, real S3: the platform sleeps and QEMU wakes it" real_s3
+check "s3: the platform lost the TDX module (the model saw the ACPI S3 entry)" is $EMUL/lost Y
+check "s3: creating a TD -> ENODEV" write_fails "No such device" create $TDS
+check "s3: the kernel learned it from the module: TDX is unusable until the next boot" \
+	dmesg_has "the TDX module did not survive system sleep (S3 or S4): TDX is unusable until the next boot"
+check "s3: CPU 1 goes offline and online after S3" \
+	eval 'echo 0 >/sys/devices/system/cpu/cpu1/online && echo 1 >/sys/devices/system/cpu/cpu1/online'
+echo "1..$n"
