@@ -58,7 +58,7 @@ boot
 # (the log stops after "Running RCU-tasks wait API self tests"), before
 # /init, whatever the series does. Such a boot is kept and retried once;
 # a hang after /init started is never retried.
-if [ "$rc" = 124 ] && ! grep -q '^@@@ BEGIN kselftest' "$log"; then
+if [ "$rc" = 124 ] && ! grep -q '^@@@ BEGIN ' "$log"; then
 	mv "$log" "$logs/boot-$mode.hung.log"
 	result SKIP "boot $mode: the first boot hung before /init (early-boot TCG flake, log kept in build/logs/boot-$mode.hung.log); booted again"
 	boot

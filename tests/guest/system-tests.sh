@@ -220,6 +220,11 @@ stress_and_watch() {
 policy_emulated() {
 	check "init: the TDX module is not initialized before it is needed" \
 		no_dmesg "virt/tdx: module initialized"
+	check "init: the first TD with CPU 3 offline -> EBUSY, the log says to online it" \
+		eval 'cpu_set 3 0 && write_fails "Device or resource busy" create $TDS &&
+		      dmesg_has "CPU 3 is offline, and TDX needs every present CPU online"'
+	check "init: that left the module uninitialized: with CPU 3 back, a TD is created" \
+		eval 'cpu_set 3 1 && no_dmesg "TDX module initialization failed" && td create && td destroy'
 	check "policy: a TD is created through the core path" eval 'td create && [ "$(nr_tds)" = 1 ]'
 	check "policy: creating it enabled TDX on every CPU (SYS.INIT, LP.INIT on CPUs 0-3)" \
 		grep -qx "lp-initialized cpus: 0-3" $TDS

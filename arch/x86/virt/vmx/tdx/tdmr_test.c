@@ -929,11 +929,13 @@ struct init_fault {
 	u64 leaf;		/* the SEAMCALL failed */
 	u64 status;		/* ... with this status */
 	int err;
+	/* CPU enabling failed: tdx_module_enable() leaves the module alone */
+	bool cpus;
 };
 
 static const struct init_fault init_faults[] = {
-	{ "TDH.SYS.INIT: no module", TDXM_SYS_INIT, TDXM_VMFAILINVALID, -ENODEV },
-	{ "TDH.SYS.LP.INIT", TDXM_SYS_LP_INIT, TDXM_OPERAND_INVALID, -EINVAL },
+	{ "TDH.SYS.INIT: no module", TDXM_SYS_INIT, TDXM_VMFAILINVALID, -ENODEV, true },
+	{ "TDH.SYS.LP.INIT", TDXM_SYS_LP_INIT, TDXM_OPERAND_INVALID, -EINVAL, true },
 	{ "TDH.SYS.RD", TDXM_SYS_RD, TDXM_METADATA_FIELD_NOT_READABLE, -EIO },
 	{ "TDH.SYS.CONFIG", TDXM_SYS_CONFIG, TDXM_INVALID_TDMR, -EIO },
 	{ "TDH.SYS.KEY.CONFIG", TDXM_SYS_KEY_CONFIG, TDXM_SYS_BUSY, -EBUSY },
@@ -961,7 +963,8 @@ static void tdx_module_init_fault_test(struct kunit *test)
 	atomic_set(&env->emul.fail.times, -1);
 
 	KUNIT_EXPECT_EQ(test, init_run(env), f->err);
-	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_ERROR);
+	KUNIT_EXPECT_EQ(test, env->m.status,
+			f->cpus ? TDX_MODULE_UNINITIALIZED : TDX_MODULE_ERROR);
 	/* Everything unwound: TDMR list (and its PAMTs), memory list. */
 	KUNIT_EXPECT_NULL(test, env->m.tdmrs.tdmrs);
 	KUNIT_EXPECT_NULL(test, env->m.memlist.regions);
@@ -1000,6 +1003,25 @@ static void tdx_module_init_all_lps_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->emul.state, TDX_EMUL_SYSINIT_DONE);
 }
 
+/*
+ * A precondition that does not hold yet (CPUs not enabled) fails without
+ * touching the module: once it holds, initialization works.
+ */
+static void tdx_module_init_cpus_not_ready_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+	int ret;
+
+	cpus_read_lock();
+	ret = tdx_module_enable(&env->m);
+	cpus_read_unlock();
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_UNINITIALIZED);
+	KUNIT_EXPECT_EQ(test, env->emul.nr_seamcalls, 0);
+	KUNIT_EXPECT_EQ(test, init_run(env), 0);
+	KUNIT_EXPECT_EQ(test, env->emul.state, TDX_EMUL_READY);
+}
+
 static struct kunit_case tdx_module_init_cases[] = {
 	KUNIT_CASE(tdx_module_init_test),
 	KUNIT_CASE(tdx_module_init_cmr_tail_test),
@@ -1007,6 +1029,7 @@ static struct kunit_case tdx_module_init_cases[] = {
 	KUNIT_CASE_PARAM(tdx_module_init_fault_test, init_fault_gen_params),
 	KUNIT_CASE(tdx_module_init_not_convertible_test),
 	KUNIT_CASE(tdx_module_init_all_lps_test),
+	KUNIT_CASE(tdx_module_init_cpus_not_ready_test),
 	{}
 };
 

@@ -748,10 +748,6 @@ static int tdx_module_init(struct tdx_module *m)
 {
 	int ret;
 
-	ret = tdx_precheck_cpus(m);
-	if (ret)
-		return ret;
-
 	get_online_mems();
 	ret = tdx_memlist_build(&m->memlist);
 	if (ret)
@@ -815,7 +811,9 @@ out_put:
  * Context: Process context, under cpus_read_lock(). Takes @m->lock, then
  * mem_hotplug_lock for read.
  * Return: 0 once the module is initialized; -ENODEV if it was lost in
- * S3/S4; the error initialization failed with otherwise.
+ * S3/S4; -EBUSY or -EINVAL, with the module left uninitialized, while a
+ * present CPU is offline or not enabled; the error initialization failed
+ * with otherwise.
  */
 int tdx_module_enable(struct tdx_module *m)
 {
@@ -826,12 +824,17 @@ int tdx_module_enable(struct tdx_module *m)
 	mutex_lock(&m->lock);
 	switch (READ_ONCE(m->status)) {
 	case TDX_MODULE_UNINITIALIZED:
+		/* Nothing was done yet: a CPU not ready leaves it untouched. */
+		ret = tdx_precheck_cpus(m);
+		if (ret)
+			break;
 		ret = tdx_module_init(m);
 		if (ret) {
 			m->err = ret;
 			WRITE_ONCE(m->status, TDX_MODULE_ERROR);
-			pr_err("TDX module initialization failed (%d): TDX is unusable until the next boot\n",
-			       ret);
+			if (tdx_module_is_platform(m))
+				pr_err("TDX module initialization failed (%d): TDX is unusable until the next boot\n",
+				       ret);
 		} else if (tdx_module_is_platform(m)) {
 			pr_info("module initialized\n");
 		}

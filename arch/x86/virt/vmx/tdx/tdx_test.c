@@ -569,6 +569,26 @@ static void tdx_emul_fault_injection_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0);
 }
 
+/* The leaves that take the module's lock exclusively do not wait for it. */
+static void tdx_emul_busy_test(struct kunit *test)
+{
+	struct tdx_emul *m = new_model(test, 1);
+	unsigned long flags;
+	u64 ret;
+
+	ready_module(test, m);
+	raw_spin_lock_irqsave(&m->lock, flags);
+	ret = call(m, 0, 31 /* TDH.SYS.KEY.CONFIG */, 0, 0);
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+	KUNIT_EXPECT_EQ(test, ret, 0x8000020200000000ULL);	/* TDX_SYS_BUSY */
+	raw_spin_lock_irqsave(&m->lock, flags);
+	ret = call(m, 0, 33 /* TDH.SYS.INIT */, 0, 0);
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+	KUNIT_EXPECT_EQ(test, ret, 0x8000020200000000ULL);
+	/* Once the lock is free, the module answers as usual. */
+	KUNIT_EXPECT_EQ(test, call(m, 0, 33, 0, 0), 0xC000050000000000ULL);
+}
+
 static struct kunit_case tdx_emul_cases[] = {
 	KUNIT_CASE(tdx_emul_lp_init_before_sys_init_test),
 	KUNIT_CASE(tdx_emul_sys_init_once_test),
@@ -578,6 +598,7 @@ static struct kunit_case tdx_emul_cases[] = {
 	KUNIT_CASE(tdx_emul_cmrs_from_e820_test),
 	KUNIT_CASE(tdx_emul_unknown_leaf_test),
 	KUNIT_CASE(tdx_emul_fault_injection_test),
+	KUNIT_CASE(tdx_emul_busy_test),
 	{}
 };
 

@@ -343,6 +343,13 @@ static bool tdx_emul_leaf_before_ready(u64 leaf)
 	}
 }
 
+/* Leaves that take the module's global lock exclusively. */
+static bool tdx_emul_leaf_exclusive(u64 leaf)
+{
+	return leaf == TDXM_SYS_INIT || leaf == TDXM_SYS_CONFIG ||
+	       leaf == TDXM_SYS_KEY_CONFIG;
+}
+
 /* The emulated module: version 1.5.0, with NO_RBP_MOD. In SYS.RD order. */
 static const u64 tdx_emul_fields[] = {
 	TDXM_MD_NUM_PKGS, TDXM_MD_PKG_FMS, TDXM_MD_VENDOR_ID, TDXM_MD_BUILD_DATE,
@@ -705,8 +712,9 @@ static bool tdx_emul_should_fail(struct tdx_emul *m, u64 fn)
  * VMfailInvalid. Otherwise a SEAMCALL before TDH.SYS.LP.INIT on @lp fails,
  * except TDH.SYS.INIT and LP.INIT themselves; until the module is ready it
  * accepts only the leaves that configure it, TDX_SYS_NOT_READY for the
- * others. The leaves that initialize the module follow the ABI's rules and
- * statuses; the TD leaves are not modelled (TDX_OPERAND_INVALID for RAX
+ * others. TDH.SYS.INIT, CONFIG and KEY.CONFIG get TDX_SYS_BUSY while
+ * another SEAMCALL holds the module. The leaves that initialize the module
+ * follow the ABI's rules and statuses; the TD leaves are not modelled (TDX_OPERAND_INVALID for RAX
  * once ready), nor are numbers that are no leaf and reserved RAX bits.
  *
  * Context: Any context; takes @m->lock.
@@ -725,7 +733,18 @@ u64 tdx_emul_call(struct tdx_emul *m, unsigned int lp, struct tdx_emul_regs *reg
 	if (fn > U16_MAX || !tdx_emul_leaf_exists(fn))
 		return TDXM_OPERAND_INVALID | TDXM_OP_RAX;
 
-	raw_spin_lock_irqsave(&m->lock, flags);
+	/*
+	 * TDH.SYS.INIT, CONFIG and KEY.CONFIG take the module's global lock
+	 * exclusively: a concurrent call gets TDX_SYS_BUSY instead of
+	 * waiting. The other leaves share it (LP.INIT and SYS.RD may run on
+	 * every CPU at once); the model serializes them.
+	 */
+	if (tdx_emul_leaf_exclusive(fn)) {
+		if (!raw_spin_trylock_irqsave(&m->lock, flags))
+			return TDXM_SYS_BUSY;
+	} else {
+		raw_spin_lock_irqsave(&m->lock, flags);
+	}
 	m->nr_seamcalls++;
 	if (m->lost) {
 		ret = TDXM_VMFAILINVALID;
@@ -801,7 +820,8 @@ int tdx_emul_this_lp(const struct tdx_emul *m)
 /**
  * tdx_emul_vmxon() - This CPU enters VMX operation, as far as the platform knows
  *
- * The CPU has no VMX: this is what VMXON would have done for SEAMCALL.
+ * Description: The CPU has no VMX: this is what VMXON would have done for
+ * SEAMCALL.
  *
  * Context: Preemption disabled.
  */
