@@ -64,6 +64,19 @@ if [ "$rc" = 124 ] && ! grep -q '^@@@ BEGIN ' "$log"; then
 	boot
 fi
 
+# A guest that resets itself in the middle of the tests with no panic or
+# oops on the console (QEMU reports SHUTDOWN "guest-reset": a triple
+# fault) was seen twice in about ten emulated boots of session 4, each time
+# at the start of the 30 s CPU/TD stress, never reproduced in isolation.
+# Such a boot is kept and retried once, with a SKIP that names it.
+if ! grep -qx '@@@ DONE' "$log" && grep -q '"reason": "guest-reset"' "$log.qmp" &&
+   ! grep -qE 'Kernel panic|Oops|BUG:' "$log"; then
+	mv "$log" "$logs/boot-$mode.reset.log"
+	mv "$log.qmp" "$logs/boot-$mode.reset.log.qmp"
+	result SKIP "boot $mode: the guest reset itself during the tests (triple fault, no panic; log kept in build/logs/boot-$mode.reset.log); booted again"
+	boot
+fi
+
 # section <name>: the lines between "@@@ BEGIN name" and "@@@ END name".
 section() {
 	awk -v s="$1" '$0 == "@@@ END " s {p=0} p {print} $0 == "@@@ BEGIN " s {p=1}' "$log"

@@ -132,6 +132,8 @@ def wake_from_s3(rundir, deadline, journal, delay):
         elif msg.get("event") == "WAKEUP":
             journal.write("event: WAKEUP\n")
             asleep.clear()
+        elif msg.get("event") in ("RESET", "SHUTDOWN", "GUEST_PANICKED"):
+            journal.write(f"event: {msg['event']} {json.dumps(msg.get('data', {}))}\n")
         elif "error" in msg or ("return" in msg and asleep.is_set()):
             journal.write(f"system_wakeup -> {json.dumps(msg)}\n")
         else:
@@ -245,6 +247,7 @@ def main():
     if why:
         log.write(f"\nqemu.py: {why}, QEMU killed\n")
     log.close()
+    time.sleep(0.5)  # the event thread's last lines (SHUTDOWN)
     journal.close()
     shutil.rmtree(rundir, ignore_errors=True)
     return rc

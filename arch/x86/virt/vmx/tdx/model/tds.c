@@ -3,7 +3,8 @@
  * TDs on the emulated TDX platform, for the selftests and the system tests:
  * /sys/kernel/debug/tdx_emul/tds takes "create" and "destroy" and shows the
  * state. A TD is created the way KVM creates one: every online CPU enters
- * VMX operation and enables TDX (tdx_cpu_enable()), the TDX module is
+ * VMX operation (and stays in it, as with KVM while VMs exist) and enables
+ * TDX (tdx_cpu_enable()), the TDX module is
  * initialized on first use (tdx_enable()), and the TD takes a private KeyID
  * (tdx_td_keyid_get()), which it gives back when it is destroyed.
  *
@@ -48,11 +49,6 @@ static void tdx_emul_cpu_enable(void *data)
 		atomic_cmpxchg(data, 0, ret);
 }
 
-static void tdx_emul_cpu_disable(void *unused)
-{
-	tdx_emul_vmxoff();
-}
-
 static int tdx_emul_td_create(void)
 {
 	atomic_t err = ATOMIC_INIT(0);
@@ -64,7 +60,6 @@ static int tdx_emul_td_create(void)
 	ret = atomic_read(&err);
 	if (!ret)
 		ret = tdx_enable();
-	on_each_cpu(tdx_emul_cpu_disable, NULL, 1);
 	cpus_read_unlock();
 	if (ret)
 		return ret;
