@@ -38,7 +38,7 @@ emulate="tdx_emulate tdx_emulate_cmrs=0x100000-0x80000000,0x100000000-0x15000000
 if [ "$mode" = emulated ]; then
 	append="$append $emulate"
 elif [ "$mode" = s3 ]; then
-	append="$append $emulate tdx_test_s3 kunit.filter_glob=none"
+	append="$append $emulate tdx_test_s3 maxcpus=2 kunit.filter_glob=none"
 else
 	append="$append kunit.filter_glob=none"
 fi
@@ -101,6 +101,23 @@ done
 [ "$mode" = s3 ] || section kselftest | grep -q '^ok 1 selftests: tdx: tdx_host_test' ||
 	result FAIL "kselftest ($mode): tdx_host_test did not pass as a whole"
 
+# plan_check <what> <prefix>: the TAP plan of a section matches its results,
+# so that a test that silently stops running fails.
+plan_check() {
+	local what=$1 pre=$2 plan ran
+	plan=$(section "$what" | sed -nE "s/^${pre}1\.\.([0-9]+)\$/\1/p" | tail -1)
+	ran=$(section "$what" | grep -cE "^${pre}(not )?ok [0-9]+ " || true)
+	if [ -z "$plan" ]; then
+		result FAIL "$what ($mode): no TAP plan (the tests did not finish)"
+	elif [ "$plan" != "$ran" ]; then
+		result FAIL "$what ($mode): TAP plan 1..$plan, $ran results"
+	else
+		result PASS "$what ($mode): TAP plan 1..$plan, $ran results"
+	fi
+}
+[ "$mode" = s3 ] || plan_check kselftest '# '
+plan_check system ''
+
 section system | grep -E '^(not )?ok [0-9]+ ' | while read -r line; do
 	name=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ //')
 	case "$line" in
@@ -121,8 +138,9 @@ if [ "$mode" = emulated ]; then
 	python3 "$TREE/tools/testing/kunit/kunit.py" parse --json="$logs/kunit-$mode.json" \
 		"$logs/ktap-$mode.log" >"$kunit_out" 2>&1 || true
 	if grep -qE 'Ran [1-9][0-9]* tests?' "$kunit_out"; then
-		"$TOP/scripts/kunit-results.py" "$logs/kunit-$mode.json" | tee -a "$RESULTS" |
-			grep -v '^PASS' | sed 's/^/  /' || true
+		"$TOP/scripts/kunit-results.py" --expect "$TOP/tests/kunit-suites" \
+			"$logs/kunit-$mode.json" | tee -a "$RESULTS" |
+			grep -vE '^PASS|^  - PASS' | sed 's/^/  /' || true
 		if grep -E 'Ran [0-9]+ tests?' "$kunit_out" | grep -qE '(errors|crashed): [1-9]'; then
 			result FAIL "kunit: kunit.py parse found malformed KTAP (${kunit_out#$TOP/})"
 		fi

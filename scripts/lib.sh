@@ -10,7 +10,7 @@ PATCHES=$TOP/patches
 # The base: Debian's linux-source-6.1 package, pinned to the version the
 # series was tested on.
 DEB_PKG=linux-source-6.1
-DEB_VERSION=6.1.192-2
+DEB_VERSION=${DEB_VERSION:-6.1.192-2}
 BASE_TARBALL=/usr/src/linux-source-6.1.tar.xz
 BASE_TAG=base
 

@@ -35,7 +35,7 @@ ensure_base() {
 	[ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL is missing: run 'make deps' (installs $DEB_PKG=$DEB_VERSION)"
 	have=$(dpkg-query -W -f='${Version}' "$DEB_PKG" 2>/dev/null || true)
 	[ "$have" = "$DEB_VERSION" ] ||
-		echo "warning: $DEB_PKG is $have, the series was tested on $DEB_VERSION" >&2
+		echo "base: $DEB_PKG $have, not $DEB_VERSION, the version the series was tested on" >&2
 	note "extracting $BASE_TARBALL into $TREE (about a minute)"
 	rm -rf "$TREE"
 	mkdir -p "$TREE"
@@ -48,7 +48,7 @@ ensure_base() {
 	g add -A -f .
 	GIT_AUTHOR_NAME="Debian kernel team" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org" \
 	GIT_AUTHOR_DATE="$BASE_DATE" GIT_COMMITTER_DATE="$BASE_DATE" \
-		g commit -q -m "Linux 6.1 from Debian $DEB_PKG $DEB_VERSION"
+		g commit -q -m "Linux 6.1 from Debian $DEB_PKG ${have:-$DEB_VERSION}"
 	g tag "$BASE_TAG"
 	unhide_new_files
 }
@@ -71,11 +71,38 @@ format_series() {
 	g format-patch -q --zero-commit --no-signature --cover-letter \
 		--cover-from-description=subject --base="$BASE_TAG" \
 		-o "$out" "$BASE_TAG"..HEAD
+	sign_series "$out"
 	# The cover letter carries the current time: pin it to the newest patch.
 	local date
 	date=$(g log -1 --format=%aD HEAD)
 	sed -i "s/^Date: .*/Date: $date/" "$out/0000-cover-letter.patch"
 	(cd "$out" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-' > series)
+}
+
+# The commits of a fresh tree carry a placeholder identity, which no
+# maintainer can accept. Patches are exported as the person who runs the
+# export (git config user.name and user.email in this repository, or
+# globally): the placeholder's From: and Signed-off-by: become theirs.
+# Identities that are not the placeholder are kept. Without a configured
+# identity the placeholder stays, and export says so.
+sign_series() {
+	local out=$1 name email ident
+	name=$(git -C "$TOP" config user.name || true)
+	email=$(git -C "$TOP" config user.email || true)
+	if [ -z "$name" ] || [ -z "$email" ]; then
+		echo "warning: no git user.name/user.email: the patches keep the placeholder identity '$GIT_COMMITTER_NAME <$GIT_COMMITTER_EMAIL>'" >&2
+		return
+	fi
+	case "$name" in
+	*[!A-Za-z0-9\ _-]*) ident="\"${name//\"/\\\"}\" <$email>" ;;
+	*) ident="$name <$email>" ;;
+	esac
+	IDENT=$ident PH_NAME=$GIT_COMMITTER_NAME PH_EMAIL=$GIT_COMMITTER_EMAIL \
+	SOB="$name <$email>" perl -pi -e '
+		BEGIN { $ph = quotemeta("$ENV{PH_NAME}") . "\"? <" . quotemeta($ENV{PH_EMAIL}) . ">"; }
+		s/^From: "?$ph$/From: $ENV{IDENT}/;
+		s/^Signed-off-by: $ph$/Signed-off-by: $ENV{SOB}/;
+	' "$out"/*.patch
 }
 
 # The cover letter's subject and body come from patches/0000-cover-letter.patch.

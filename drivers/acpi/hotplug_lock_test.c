@@ -17,7 +17,7 @@ static void hotplug_lock_then_enable(struct kunit *test)
 {
 	struct acpi_hotplug_profile p = { .enabled = true };
 
-	acpi_scan_hotplug_lock(&p);
+	acpi_scan_hotplug_lock(&p, "test");
 	KUNIT_EXPECT_FALSE(test, p.enabled);
 	KUNIT_EXPECT_TRUE(test, p.locked);
 
@@ -30,7 +30,7 @@ static void hotplug_lock_then_disable(struct kunit *test)
 {
 	struct acpi_hotplug_profile p = { .enabled = true };
 
-	acpi_scan_hotplug_lock(&p);
+	acpi_scan_hotplug_lock(&p, "test");
 	KUNIT_EXPECT_EQ(test, acpi_scan_hotplug_set(&p, false), 0);
 	KUNIT_EXPECT_FALSE(test, p.enabled);
 	KUNIT_EXPECT_EQ(test, acpi_scan_hotplug_set(&p, false), 0);
@@ -42,8 +42,8 @@ static void hotplug_lock_idempotent(struct kunit *test)
 {
 	struct acpi_hotplug_profile p = { .enabled = true };
 
-	acpi_scan_hotplug_lock(&p);
-	acpi_scan_hotplug_lock(&p);
+	acpi_scan_hotplug_lock(&p, "test");
+	acpi_scan_hotplug_lock(&p, "test");
 	KUNIT_EXPECT_FALSE(test, p.enabled);
 	KUNIT_EXPECT_TRUE(test, p.locked);
 	KUNIT_EXPECT_EQ(test, acpi_scan_hotplug_set(&p, true), -EPERM);
@@ -87,7 +87,7 @@ static void hotplug_lock_read_under_scan_lock(struct kunit *test)
 	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	init_completion(&s->done);
-	acpi_scan_hotplug_lock(&s->p);
+	acpi_scan_hotplug_lock(&s->p, "test");
 
 	acpi_scan_lock_acquire();
 	t = kthread_run(set_enabled_thread, s, "acpi_hp_lock_test");

@@ -6,6 +6,10 @@
 # monitor. A TD initializes the TDX module first; with the TD alive S3 is
 # refused; without it the platform sleeps, the model loses the module at
 # the ACPI sleep entry, and the kernel learns it from the module.
+#
+# The boot has maxcpus=2: package 1 (CPUs 2 and 3) is present but offline
+# until the tests online it. The packages TDs need are the ones the module
+# was initialized on, whichever were online at boot.
 
 n=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
@@ -25,6 +29,9 @@ write_fails() {
 	err=$( (echo "$2" >"$3") 2>&1 ) && return 1
 	case "$err" in *"$1"*) return 0 ;; *) echo "# $3: $err"; return 1 ;; esac
 }
+cpus() { v=$1; shift; for c in "$@"; do echo "$v" >/sys/devices/system/cpu/cpu$c/online || return 1; done; }
+# The model's own view: packages of the platform without an online CPU.
+offline_pkgs() { grep -qx "offline packages: $1" $TDS; }
 wakes() { dmesg | grep -c "Waking up from system sleep state S3"; }
 # real_s3: suspend to RAM for real; the write returns after the wakeup.
 real_s3() {
@@ -36,11 +43,20 @@ real_s3() {
 echo "TAP version 13"
 echo none >/sys/power/pm_test
 echo deep >/sys/power/mem_sleep
+check "packages: booted with package 1 offline (the model sees 1 offline package)" offline_pkgs 1
+check "packages: creating the first TD with package 1 offline -> EBUSY, the module stays uninitialized" \
+	eval 'write_fails "Device or resource busy" create $TDS && ! dmesg_has "virt/tdx: module initialized"'
+check "packages: CPUs 2 and 3 come online" eval 'cpus 1 2 3 && offline_pkgs 0'
 check "s3: a TD is created (the TDX module is initialized)" \
 	eval 'td create && dmesg_has "virt/tdx: module initialized"'
 check "s3: with the TD, real S3 -> EBUSY, the platform stays up" \
 	eval 'write_fails "Device or resource busy" mem /sys/power/state && is $EMUL/lost N'
 check "s3: the TD is destroyed" td destroy
+check "packages: without TDs, package 1 goes offline" eval 'cpus 0 2 3 && offline_pkgs 1'
+check "packages: a TD with package 1 offline -> EBUSY (a package the module was initialized on)" \
+	eval 'write_fails "Device or resource busy" create $TDS && dmesg_has "cannot create a TD: package 1 has no online CPU"'
+check "packages: package 1 online again, a TD is created and destroyed" \
+	eval 'cpus 1 2 3 && td create && td destroy'
 check "s3: without TDs, real S3: the platform sleeps and QEMU wakes it" real_s3
 check "s3: the platform lost the TDX module (the model saw the ACPI S3 entry)" is $EMUL/lost Y
 check "s3: creating a TD -> ENODEV" write_fails "No such device" create $TDS

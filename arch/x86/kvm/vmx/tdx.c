@@ -6,9 +6,9 @@
  * 6.1 has no TD VM type. The one that is added later calls
  * tdx_td_keyid_get() when it creates a TD, before configuring the TD's
  * KeyID on the packages (TDH.MNG.KEY.CONFIG), and tdx_td_keyid_put() when
- * it destroys the TD, after reclaiming the KeyID (TDH.MNG.KEY.FREEID); both
- * outside kvm->lock. Those hooks keep every package online and refuse
- * S3/S4 while TDs exist (include/linux/tdx_hotplug.h).
+ * it destroys the TD, after reclaiming the KeyID (TDH.MNG.KEY.FREEID); the
+ * first may be called under kvm->lock. They keep every package online
+ * while TDs exist (asm/tdx.h, Documentation/x86/tdx.rst).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -20,7 +20,6 @@
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/smp.h>
-#include <linux/tdx_hotplug.h>
 #include <asm/tdx.h>
 
 #include "tdx.h"
@@ -28,6 +27,12 @@
 /* Cleared by tdx_hardware_setup() when TDX is unavailable; read-only after. */
 static bool __read_mostly enable_tdx;
 module_param_named(tdx, enable_tdx, bool, 0444);
+
+/*
+ * Set once the TDX module is initialized: from then on every VMXON is
+ * followed by tdx_cpu_enable(). Until then tdx_hardware_setup() does it.
+ */
+static bool tdx_module_ready __ro_after_init;
 
 /* VMXON on every CPU while the TDX module is initialized. */
 struct tdx_setup {
@@ -42,7 +47,7 @@ static void __init tdx_setup_cpu_on(void *data)
 	struct tdx_setup *setup = data;
 	int ret;
 
-	/* With enable_tdx set, VMXON is followed by tdx_cpu_enable(). */
+	/* tdx_module_ready is not set yet: VMXON alone. */
 	ret = setup->vmxon();
 	if (!ret) {
 		cpumask_set_cpu(smp_processor_id(), &setup->on);
@@ -71,7 +76,10 @@ static struct tdx_setup tdx_setup __initdata;
  * operation. A 6.1 KVM enters VMX operation only while VMs exist, so
  * setup does it here, with CPU hotplug held off: VMXON and TDX enabling
  * on every online CPU, tdx_enable(), VMXOFF again. When anything fails,
- * TDX stays off with a message; ordinary VMs are not affected.
+ * TDX stays off with a message; ordinary VMs are not affected. This is
+ * safe outside hardware_enable_all(): no VM and no /dev/kvm exist yet,
+ * KVM's CPU hotplug callbacks are not registered yet, and
+ * cpus_read_lock() keeps CPUs from coming or going.
  *
  * Context: Module initialization (hardware_setup()), no VM exists.
  */
@@ -111,6 +119,7 @@ void __init tdx_hardware_setup(int (*vmxon)(void), void (*vmxoff)(void))
 		enable_tdx = false;
 		return;
 	}
+	tdx_module_ready = true;
 	pr_info("TDX module initialized; TDX is enabled on every CPU after VMXON\n");
 }
 
@@ -126,7 +135,7 @@ void tdx_hardware_enable(void)
 {
 	int ret;
 
-	if (!enable_tdx)
+	if (!tdx_module_ready)
 		return;
 
 	ret = tdx_cpu_enable();

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/suspend_ioctls.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -25,6 +27,7 @@
 #include "../kselftest_harness.h"
 
 #define EMUL_KEYIDS	"/sys/kernel/debug/tdx_emul/keyid_partitioning"
+#define EMUL_TDS	"/sys/kernel/debug/tdx_emul/tds"
 #define HOTPLUG_DIR	"/sys/firmware/acpi/hotplug"
 #define SYSLOG_ACTION_READ_ALL		3
 #define SYSLOG_ACTION_SIZE_BUFFER	10
@@ -284,6 +287,53 @@ TEST(absent_sleep_states_untouched)
 	}
 	if (orig[0])
 		EXPECT_EQ(0, write_file("/sys/power/mem_sleep", orig));
+}
+
+/*
+ * User space hibernation is a sequence of ioctls on /dev/snapshot. With a
+ * TD, opening it to hibernate fails at once. Without one it opens, but a
+ * TD created after SNAPSHOT_FREEZE (by the snapshot process itself, which
+ * is not frozen) must still make SNAPSHOT_CREATE_IMAGE fail: the TDX
+ * module does not survive the hibernation that image is for.
+ */
+TEST(emulated_uswsusp_td_after_freeze)
+{
+	unsigned long long msr;
+	int fd, in_suspend = 0, ret, err;
+
+	if (!emulated_platform(&msr))
+		SKIP(return, "not the emulated TDX platform");
+
+	ASSERT_EQ(0, write_file(EMUL_TDS, "create"));
+	fd = open("/dev/snapshot", O_RDONLY);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	ASSERT_EQ(0, write_file(EMUL_TDS, "destroy"));
+	if (fd < 0 && err == ENOENT)
+		SKIP(return, "no /dev/snapshot (CONFIG_HIBERNATION off)");
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EBUSY, err) TH_LOG("open(/dev/snapshot) with a TD: %s", strerror(err));
+
+	fd = open("/dev/snapshot", O_RDONLY);
+	ASSERT_LE(0, fd) TH_LOG("open(/dev/snapshot) without TDs: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(fd, SNAPSHOT_FREEZE, 0))
+		TH_LOG("SNAPSHOT_FREEZE: %s", strerror(errno));
+	ret = write_file(EMUL_TDS, "create");
+	if (ret) {
+		ioctl(fd, SNAPSHOT_UNFREEZE, 0);
+		close(fd);
+		ASSERT_EQ(0, ret) TH_LOG("creating a TD after the freeze: %s", strerror(-ret));
+	}
+	ret = ioctl(fd, SNAPSHOT_CREATE_IMAGE, &in_suspend);
+	err = errno;
+	if (!ret)
+		ioctl(fd, SNAPSHOT_FREE, 0);
+	ioctl(fd, SNAPSHOT_UNFREEZE, 0);
+	close(fd);
+	EXPECT_EQ(0, write_file(EMUL_TDS, "destroy"));
+	EXPECT_EQ(-1, ret) TH_LOG("SNAPSHOT_CREATE_IMAGE succeeded with a TD alive");
+	EXPECT_EQ(EBUSY, err);
 }
 
 TEST_HARNESS_MAIN

@@ -2,18 +2,20 @@
 /*
  * TD-aware CPU offline and system sleep policy for TDX hosts.
  *
- * A TD's private KeyID is configured on every package and must be reclaimed
- * from every package, so while TDs exist every package needs an online CPU.
- * Hence, while at least one TD holds a configured private KeyID:
- *  - offlining the last online CPU of a package is refused;
- *  - creating a TD is refused while a package has no online CPU;
- *  - S3 and S4, which lose the TDX module and with it every TD, are refused
- *    before anything is frozen. s2idle keeps every CPU and S1 keeps the
- *    processor context: both are allowed, and so is the CPU offlining S1
- *    does.
- * Without TDs nothing is restricted. Whether the TDX module survived a
- * system sleep is the module's to say: tdx_cpu_enable() asks it after one
- * (tdx.c), and TDX is unusable until the next boot if it did not.
+ * A TD's private KeyID is configured on every package the TDX module was
+ * initialized on, and must be reclaimed from every one of them, so while
+ * TDs exist each of those packages needs an online CPU. Hence, while at
+ * least one TD holds a private KeyID:
+ *  - offlining the last online CPU of such a package is refused;
+ *  - creating a TD is refused while such a package has no online CPU.
+ *  - S3, S4 and every other transition that takes the system core down
+ *    without keeping the processor context lose the TDX module and every
+ *    TD with it: they are refused. s2idle keeps every CPU and S1 keeps the
+ *    processor context: both are allowed, and so is the CPU offlining that
+ *    S1 does.
+ * Without TDs nothing is restricted. The packages are the ones the module
+ * configured its global KeyID on (tdx_platform_packages()), not the ones
+ * that happened to be online at some point of the boot.
  *
  * See Documentation/x86/tdx.rst.
  */
@@ -22,155 +24,114 @@
 #include <linux/bitmap.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/cpumask.h>
 #include <linux/idr.h>
 #include <linux/init.h>
+#include <linux/notifier.h>
 #include <linux/printk.h>
-#include <linux/slab.h>
 #include <linux/suspend.h>
-#include <linux/tdx_hotplug.h>
+#include <linux/syscore_ops.h>
 #include <linux/topology.h>
 #include <asm/cpufeature.h>
+#include <asm/tdx.h>
 #include "tdx.h"
 
 /*
- * Online CPUs per package. Written by the CPU hotplug callbacks, which run
- * while the task driving the hotplug holds cpu_hotplug_lock for write;
- * read there or under cpus_read_lock().
- */
-static struct tdx_pkgs tdx_pkgs;
-
-/*
- * TDs that hold a configured private KeyID. Incremented under
- * lock_system_sleep() and cpus_read_lock(), so that it cannot grow under
- * the check of a CPU offline or of a system sleep transition; decremented
- * without locks (fewer TDs never make a refusal wrong).
+ * TDs that hold a private KeyID. Incremented under cpus_read_lock(), so that
+ * it cannot grow under the check of a CPU offline; decremented without locks
+ * (fewer TDs never make a refusal wrong). The sleep check reads it with
+ * every other CPU offline and every task frozen, where it cannot change.
  */
 static atomic_t tdx_td_count = ATOMIC_INIT(0);
+
+/* Set once the CPU offline policy is in place: TDs need it. */
+static bool tdx_offline_policy __ro_after_init;
 
 /* The private KeyIDs handed to TDs; the IDA has its own lock. */
 static DEFINE_IDA(tdx_td_keyid_ida);
 
 /**
  * tdx_may_offline() - May a CPU go offline?
- * @nr_tds:		TDs holding a configured private KeyID
- * @pkg_online:		online CPUs of the CPU's package, the CPU included
+ * @nr_tds:		TDs holding a private KeyID
+ * @last_of_pkg:	the CPU is the last online CPU of a package the TDX
+ *			module needs
  * @tasks_frozen:	the CPU is offlined by suspend or hibernation
  *
- * Suspend offlines every CPU but the boot CPU only on the way to S1, which
- * keeps the processor context, or to S3/S4, which tdx_may_sleep() refuses
- * while TDs exist: it is allowed.
+ * Description: Suspend and hibernation offline every CPU but the boot CPU
+ * with every task frozen, so no TD can be created or torn down until the
+ * CPUs are back: that is allowed (whether the sleep state itself may be
+ * entered is decided separately).
  *
  * Context: Any context.
  * Return: 0 if the CPU may go offline, -EBUSY if it is the last online CPU
- * of its package while TDs exist.
+ * of a package the module needs while TDs exist.
  */
-int tdx_may_offline(unsigned int nr_tds, unsigned int pkg_online, bool tasks_frozen)
+int tdx_may_offline(unsigned int nr_tds, bool last_of_pkg, bool tasks_frozen)
 {
-	if (!nr_tds || tasks_frozen || pkg_online > 1)
+	if (!nr_tds || tasks_frozen || !last_of_pkg)
 		return 0;
 	return -EBUSY;
 }
 
-/**
- * tdx_may_sleep() - May the system enter a sleep state?
- * @nr_tds:	TDs holding a configured private KeyID
- * @state:	the suspend state, or PM_SUSPEND_MAX for hibernation
- *
- * Context: Any context.
- * Return: 0 for s2idle and S1, and for S3 and S4 without TDs; -EBUSY for
- * S3 and S4 while TDs exist.
- */
-int tdx_may_sleep(unsigned int nr_tds, suspend_state_t state)
+/* Has @pkg a CPU in @cpus other than @except? */
+static bool tdx_pkg_has_cpu(unsigned int pkg, const struct cpumask *cpus,
+			    unsigned int except)
 {
-	if (state != PM_SUSPEND_MEM && state != PM_SUSPEND_MAX)
-		return 0;
-	return nr_tds ? -EBUSY : 0;
+	unsigned int cpu;
+
+	for_each_cpu(cpu, cpus)
+		if (cpu != except && topology_logical_package_id(cpu) == pkg)
+			return true;
+	return false;
 }
 
 /**
- * tdx_pkgs_cpu_up() - Account a CPU that came online
- * @pkgs:	the packages
- * @pkg:	the CPU's package
+ * tdx_pkgs_first_without_cpu() - Find a package that would have no CPU left
+ * @pkgs:	the packages that need a CPU (nr_cpu_ids bits)
+ * @cpus:	the CPUs there are (cpu_online_mask, or a test's mask)
+ * @except:	a CPU of @cpus not to count, or nr_cpu_ids
  *
- * Context: CPU hotplug callback, or under the caller's lock for @pkgs.
+ * Context: Any context; the caller keeps @cpus stable (cpus_read_lock() or
+ * a CPU hotplug callback for cpu_online_mask).
+ * Return: the first package of @pkgs without a CPU in @cpus other than
+ * @except, or nr_cpu_ids if every package has one.
  */
-void tdx_pkgs_cpu_up(struct tdx_pkgs *pkgs, unsigned int pkg)
+unsigned int tdx_pkgs_first_without_cpu(const unsigned long *pkgs,
+					const struct cpumask *cpus,
+					unsigned int except)
 {
-	if (WARN_ON_ONCE(pkg >= pkgs->nr))
-		return;
-	pkgs->online[pkg]++;
-}
+	unsigned int pkg;
 
-/**
- * tdx_pkgs_cpu_down() - Decide on, and account, a CPU going offline
- * @pkgs:		the packages
- * @pkg:		the CPU's package
- * @nr_tds:		TDs holding a configured private KeyID
- * @tasks_frozen:	the CPU is offlined by suspend or hibernation
- *
- * Context: CPU hotplug callback, or under the caller's lock for @pkgs.
- * Return: 0 if the CPU may go offline (it is no longer counted), -EBUSY if
- * it may not (see tdx_may_offline()).
- */
-int tdx_pkgs_cpu_down(struct tdx_pkgs *pkgs, unsigned int pkg,
-		      unsigned int nr_tds, bool tasks_frozen)
-{
-	int ret;
-
-	if (WARN_ON_ONCE(pkg >= pkgs->nr || !pkgs->online[pkg]))
-		return 0;
-	ret = tdx_may_offline(nr_tds, pkgs->online[pkg], tasks_frozen);
-	if (!ret)
-		pkgs->online[pkg]--;
-	return ret;
-}
-
-/**
- * tdx_pkgs_nr_offline() - Count the packages TDX needs that have no online CPU
- * @pkgs:	the packages
- * @first:	set to the first such package, if any
- *
- * Only packages that had a CPU online when TDX was set up count: the
- * others are not part of the TDX platform.
- *
- * Context: CPU hotplug callback, or under the caller's lock for @pkgs.
- * Return: the number of such packages.
- */
-unsigned int tdx_pkgs_nr_offline(const struct tdx_pkgs *pkgs, unsigned int *first)
-{
-	unsigned int pkg, nr = 0;
-
-	for_each_set_bit(pkg, pkgs->present, pkgs->nr) {
-		if (pkgs->online[pkg])
-			continue;
-		if (!nr++ && first)
-			*first = pkg;
-	}
-	return nr;
-}
-
-static int tdx_cpu_online(unsigned int cpu)
-{
-	tdx_pkgs_cpu_up(&tdx_pkgs, topology_logical_package_id(cpu));
-	return 0;
+	for_each_set_bit(pkg, pkgs, nr_cpu_ids)
+		if (!tdx_pkg_has_cpu(pkg, cpus, except))
+			return pkg;
+	return nr_cpu_ids;
 }
 
 static int tdx_cpu_offline(unsigned int cpu)
 {
 	unsigned int pkg = topology_logical_package_id(cpu);
 	int nr_tds = atomic_read(&tdx_td_count);
+	const unsigned long *pkgs;
+	bool last = false;
 	int ret;
 
-	ret = tdx_pkgs_cpu_down(&tdx_pkgs, pkg, nr_tds, cpuhp_tasks_frozen);
-	if (ret) {
+	/*
+	 * The CPU is still in cpu_online_mask here; only its own package can
+	 * lose its last CPU. While TDs exist every package the module needs
+	 * has an online CPU, so a CPU whose onlining fails and is rolled back
+	 * is never the last of such a package: the rollback is not refused.
+	 */
+	if (nr_tds && !cpuhp_tasks_frozen) {
+		pkgs = tdx_platform_packages();
+		last = pkgs && pkg < nr_cpu_ids && test_bit(pkg, pkgs) &&
+		       !tdx_pkg_has_cpu(pkg, cpu_online_mask, cpu);
+	}
+	ret = tdx_may_offline(nr_tds, last, cpuhp_tasks_frozen);
+	if (ret)
 		pr_warn_ratelimited("refusing to offline CPU %u, the last online CPU of package %u: %d TDs are running and TDX needs an online CPU in every package; destroy the TDs first\n",
 				    cpu, pkg, nr_tds);
-		return ret;
-	}
-	/* tdx_td_keyid_get() cannot run now: a TD appearing here is a bug. */
-	WARN_ON_ONCE(!cpuhp_tasks_frozen && !tdx_pkgs.online[pkg] &&
-		     atomic_read(&tdx_td_count));
-	return 0;
+	return ret;
 }
 
 /**
@@ -194,53 +155,54 @@ EXPORT_SYMBOL_GPL(tdx_platform_state);
 /**
  * tdx_td_keyid_get() - Give a new TD a private KeyID
  *
- * Description: Call before configuring the KeyID on the packages
- * (TDH.MNG.KEY.CONFIG); the TD counts from then on, until tdx_td_keyid_put().
- * While TDs exist, the last online CPU of a package cannot go offline and S3/S4
- * are refused.
+ * Description: Call once the TDX module is initialized (tdx_enable()),
+ * before configuring the KeyID on the packages (TDH.MNG.KEY.CONFIG); the TD
+ * counts from then on, until tdx_td_keyid_put(). While TDs exist, the last
+ * online CPU of a package the module needs cannot go offline.
  *
- * Context: Process context. Takes system_transition_mutex (through
- * lock_system_sleep()) and cpus_read_lock(): must not be called with
- * either held, nor with a lock that a PM notifier takes (kvm->lock).
+ * Context: Process context. Takes cpus_read_lock(): must not be called with
+ * cpu_hotplug_lock held. May be called under kvm->lock.
  * Return: the KeyID (> 0) on success; -ENODEV if TDX is absent or was lost
- * in S3/S4, -EBUSY if a package has no online CPU, -ENOSPC if every
- * private KeyID is in use.
+ * in S3/S4; -EINVAL if the module is not initialized; -EBUSY if a package
+ * has no online CPU; -ENOSPC if every private KeyID is in use.
  */
 int tdx_td_keyid_get(void)
 {
-	unsigned int sleep_flags, pkg;
+	const unsigned long *pkgs;
+	unsigned int pkg;
 	int keyid;
 
-	if (tdx_platform_state() != TDX_PLATFORM_USABLE || !tdx_pkgs.online)
+	if (tdx_platform_state() != TDX_PLATFORM_USABLE || !tdx_offline_policy)
 		return -ENODEV;
 
-	sleep_flags = lock_system_sleep();
 	cpus_read_lock();
-	if (tdx_platform_lost()) {
-		keyid = -ENODEV;
-	} else if (tdx_pkgs_nr_offline(&tdx_pkgs, &pkg)) {
+	pkgs = tdx_platform_packages();
+	if (!pkgs) {
+		keyid = tdx_platform_lost() ? -ENODEV : -EINVAL;
+		goto out;
+	}
+	pkg = tdx_pkgs_first_without_cpu(pkgs, cpu_online_mask, nr_cpu_ids);
+	if (pkg < nr_cpu_ids) {
 		pr_warn_ratelimited("cannot create a TD: package %u has no online CPU and TDX needs one in every package; online a CPU of package %u first\n",
 				    pkg, pkg);
 		keyid = -EBUSY;
-	} else {
-		/* The first private KeyID is the TDX module's global KeyID. */
-		keyid = ida_alloc_range(&tdx_td_keyid_ida, tdx_keyids.start + 1,
-					tdx_keyids.start + tdx_keyids.nr - 1,
-					GFP_KERNEL);
-		if (keyid >= 0)
-			atomic_inc(&tdx_td_count);
+		goto out;
 	}
+	/* The first private KeyID is the TDX module's global KeyID. */
+	keyid = ida_alloc_range(&tdx_td_keyid_ida, tdx_keyids.start + 1,
+				tdx_keyids.start + tdx_keyids.nr - 1, GFP_KERNEL);
+	if (keyid >= 0)
+		atomic_inc(&tdx_td_count);
+out:
 	cpus_read_unlock();
-	unlock_system_sleep(sleep_flags);
 	return keyid;
 }
-EXPORT_SYMBOL_GPL(tdx_td_keyid_get);
 
 /**
  * tdx_td_keyid_put() - Release the private KeyID of a TD
  * @keyid:	a KeyID from tdx_td_keyid_get()
  *
- * Call once the KeyID was reclaimed from every package
+ * Description: Call once the KeyID was reclaimed from every package
  * (TDH.PHYMEM.CACHE.WB, TDH.MNG.KEY.FREEID).
  *
  * Context: Any context that may sleep.
@@ -252,62 +214,89 @@ void tdx_td_keyid_put(int keyid)
 	ida_free(&tdx_td_keyid_ida, keyid);
 	WARN_ON_ONCE(atomic_dec_return(&tdx_td_count) < 0);
 }
-EXPORT_SYMBOL_GPL(tdx_td_keyid_put);
 
 /**
- * tdx_system_sleep_check() - Refuse a sleep state that would lose the TDs
- * @state:	the suspend state, or PM_SUSPEND_MAX for hibernation
+ * tdx_may_sleep() - May the system core go down?
+ * @nr_tds:	TDs holding a private KeyID
+ * @target:	pm_suspend_target_state: %PM_SUSPEND_STANDBY for S1,
+ *		%PM_SUSPEND_MEM for S3, %PM_SUSPEND_ON for hibernation and
+ *		a kexec jump
  *
- * Called by the PM core before it syncs filesystems or freezes anything.
+ * Description: s2idle never takes the system core down; S1 keeps the
+ * processor context. Everything else loses the TDX module.
  *
- * Context: Process context, with system_transition_mutex held.
- * Return: 0 if the transition may go on; -EBUSY, after a rate-limited
- * message, for S3 or S4 while TDs exist.
+ * Context: Any context.
+ * Return: 0 without TDs, and for S1 and s2idle; -EBUSY otherwise.
  */
-int tdx_system_sleep_check(suspend_state_t state)
+int tdx_may_sleep(unsigned int nr_tds, suspend_state_t target)
+{
+	if (!nr_tds || target == PM_SUSPEND_STANDBY ||
+	    target == PM_SUSPEND_TO_IDLE)
+		return 0;
+	return -EBUSY;
+}
+
+static int tdx_sleep_refused(suspend_state_t target)
 {
 	int nr_tds = atomic_read(&tdx_td_count);
-	int ret;
+	int ret = tdx_may_sleep(nr_tds, target);
 
-	ret = tdx_may_sleep(nr_tds, state);
 	if (ret)
 		pr_warn_ratelimited("refusing %s: %d TDs are running and the TDX module does not survive it; destroy the TDs first, or use s2idle\n",
-				    state == PM_SUSPEND_MAX ? "hibernation" : "suspend to RAM",
+				    target == PM_SUSPEND_MEM ? "suspend to RAM" : "hibernation",
 				    nr_tds);
 	return ret;
 }
 
+/*
+ * The authoritative check: syscore_suspend() runs on the last online CPU
+ * with interrupts off and every task frozen, right before S1, S3, the
+ * hibernation snapshot and the hibernation power-off, whichever interface
+ * asked for them (/sys/power/state, the uswsusp ioctls, pm_test).
+ */
+static int tdx_syscore_suspend(void)
+{
+	return tdx_sleep_refused(pm_suspend_target_state);
+}
+
+static struct syscore_ops tdx_syscore_ops = {
+	.suspend = tdx_syscore_suspend,
+};
+
+/*
+ * The early check, so that a refused hibernation freezes nothing: it runs
+ * for hibernate() and when /dev/snapshot is opened to hibernate. Suspend
+ * gets no early check: its notifier cannot tell S3 from S1 or s2idle.
+ */
+static int tdx_sleep_notifier(struct notifier_block *nb, unsigned long action,
+			      void *unused)
+{
+	if (action != PM_HIBERNATION_PREPARE)
+		return NOTIFY_DONE;
+	return notifier_from_errno(tdx_sleep_refused(PM_SUSPEND_ON));
+}
+
+static struct notifier_block tdx_sleep_nb = {
+	.notifier_call = tdx_sleep_notifier,
+};
+
 static int __init tdx_hotplug_init(void)
 {
-	unsigned int cpu;
 	int ret;
 
 	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
 		return 0;
 
-	tdx_pkgs.nr = topology_max_packages();
-	tdx_pkgs.online = kcalloc(tdx_pkgs.nr, sizeof(*tdx_pkgs.online), GFP_KERNEL);
-	tdx_pkgs.present = bitmap_zalloc(tdx_pkgs.nr, GFP_KERNEL);
-	if (!tdx_pkgs.online || !tdx_pkgs.present) {
-		ret = -ENOMEM;
-		goto err;
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "x86/tdx:online",
+					NULL, tdx_cpu_offline);
+	if (ret < 0) {
+		pr_err("cannot set up the CPU offline policy (%d): TDs cannot be created\n",
+		       ret);
+		return ret;
 	}
+	tdx_offline_policy = true;
 
-	cpus_read_lock();
-	for_each_online_cpu(cpu)
-		__set_bit(topology_logical_package_id(cpu), tdx_pkgs.present);
-	ret = cpuhp_setup_state_cpuslocked(CPUHP_AP_ONLINE_DYN, "x86/tdx:online",
-					   tdx_cpu_online, tdx_cpu_offline);
-	cpus_read_unlock();
-	if (ret < 0)
-		goto err;
-
-	return 0;
-err:
-	kfree(tdx_pkgs.online);
-	bitmap_free(tdx_pkgs.present);
-	tdx_pkgs.online = NULL;
-	pr_err("cannot set up the CPU hotplug policy (%d): TDs cannot be created\n", ret);
-	return ret;
+	register_syscore_ops(&tdx_syscore_ops);
+	return register_pm_notifier(&tdx_sleep_nb);
 }
 subsys_initcall(tdx_hotplug_init);

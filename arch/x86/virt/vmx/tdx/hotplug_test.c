@@ -1,36 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the TD-aware CPU offline and system sleep policy: the
- * decision table and the per-package accounting. They use packages of
- * their own, never the platform's.
+ * decision tables, and which packages lack a CPU for sets of CPUs of
+ * their own on the machine's topology, never the platform's state.
  */
 
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/cpumask.h>
 #include <linux/suspend.h>
+#include <linux/topology.h>
 #include "tdx.h"
 
 struct offline_case {
 	unsigned int nr_tds;
-	unsigned int pkg_online;	/* the CPU included */
+	bool last;		/* last online CPU of a package TDX needs */
 	bool frozen;
 	int ret;
 };
 
 /* TDs 0/1/many x last/not last CPU of the package x suspend or not. */
 static const struct offline_case offline_cases[] = {
-	{ 0, 1, false, 0 },
-	{ 0, 2, false, 0 },
-	{ 0, 1, true, 0 },
-	{ 0, 2, true, 0 },
-	{ 1, 1, false, -EBUSY },
-	{ 1, 2, false, 0 },
-	{ 1, 1, true, 0 },
-	{ 1, 2, true, 0 },
-	{ 7, 1, false, -EBUSY },
-	{ 7, 4, false, 0 },
-	{ 7, 1, true, 0 },
-	{ 7, 4, true, 0 },
+	{ 0, true, false, 0 },
+	{ 0, false, false, 0 },
+	{ 0, true, true, 0 },
+	{ 0, false, true, 0 },
+	{ 1, true, false, -EBUSY },
+	{ 1, false, false, 0 },
+	{ 1, true, true, 0 },
+	{ 1, false, true, 0 },
+	{ 7, true, false, -EBUSY },
+	{ 7, false, false, 0 },
+	{ 7, true, true, 0 },
+	{ 7, false, true, 0 },
 };
 
 static void policy_offline_table(struct kunit *test)
@@ -40,32 +42,32 @@ static void policy_offline_table(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(offline_cases); i++) {
 		const struct offline_case *c = &offline_cases[i];
 
-		KUNIT_EXPECT_EQ_MSG(test, tdx_may_offline(c->nr_tds, c->pkg_online, c->frozen),
-				    c->ret, "TDs %u, package CPUs online %u, frozen %d",
-				    c->nr_tds, c->pkg_online, c->frozen);
+		KUNIT_EXPECT_EQ_MSG(test, tdx_may_offline(c->nr_tds, c->last, c->frozen),
+				    c->ret, "TDs %u, last of package %d, frozen %d",
+				    c->nr_tds, c->last, c->frozen);
 	}
 }
 
 struct sleep_case {
 	unsigned int nr_tds;
-	suspend_state_t state;		/* PM_SUSPEND_MAX: hibernation */
+	suspend_state_t target;		/* PM_SUSPEND_ON: hibernation */
 	int ret;
 };
 
-/* TDs 0/1/many x s2idle, standby (S1), mem (S3), disk (S4). */
+/* TDs 0/1/many x s2idle, standby (S1), mem (S3), hibernation (S4). */
 static const struct sleep_case sleep_cases[] = {
 	{ 0, PM_SUSPEND_TO_IDLE, 0 },
 	{ 0, PM_SUSPEND_STANDBY, 0 },
 	{ 0, PM_SUSPEND_MEM, 0 },
-	{ 0, PM_SUSPEND_MAX, 0 },
+	{ 0, PM_SUSPEND_ON, 0 },
 	{ 1, PM_SUSPEND_TO_IDLE, 0 },
 	{ 1, PM_SUSPEND_STANDBY, 0 },
 	{ 1, PM_SUSPEND_MEM, -EBUSY },
-	{ 1, PM_SUSPEND_MAX, -EBUSY },
+	{ 1, PM_SUSPEND_ON, -EBUSY },
 	{ 9, PM_SUSPEND_TO_IDLE, 0 },
 	{ 9, PM_SUSPEND_STANDBY, 0 },
 	{ 9, PM_SUSPEND_MEM, -EBUSY },
-	{ 9, PM_SUSPEND_MAX, -EBUSY },
+	{ 9, PM_SUSPEND_ON, -EBUSY },
 };
 
 static void policy_sleep_table(struct kunit *test)
@@ -75,93 +77,93 @@ static void policy_sleep_table(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(sleep_cases); i++) {
 		const struct sleep_case *c = &sleep_cases[i];
 
-		KUNIT_EXPECT_EQ_MSG(test, tdx_may_sleep(c->nr_tds, c->state), c->ret,
-				    "TDs %u, state %d", c->nr_tds, c->state);
+		KUNIT_EXPECT_EQ_MSG(test, tdx_may_sleep(c->nr_tds, c->target), c->ret,
+				    "TDs %u, target state %d", c->nr_tds, c->target);
 	}
 }
 
-/* Three packages; package 2 had no CPU at setup and is not TDX's. */
-static struct tdx_pkgs *make_pkgs(struct kunit *test)
+static unsigned long *alloc_pkgs(struct kunit *test)
 {
-	struct tdx_pkgs *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	unsigned long *pkgs = kunit_kzalloc(test, BITS_TO_LONGS(nr_cpu_ids) *
+					    sizeof(long), GFP_KERNEL);
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	p->nr = 3;
-	p->online = kunit_kcalloc(test, p->nr, sizeof(*p->online), GFP_KERNEL);
-	p->present = kunit_kzalloc(test, BITS_TO_LONGS(p->nr) * sizeof(long), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p->online);
-	KUNIT_ASSERT_NOT_NULL(test, p->present);
-	__set_bit(0, p->present);
-	__set_bit(1, p->present);
-	/* Two CPUs in each of packages 0 and 1. */
-	tdx_pkgs_cpu_up(p, 0);
-	tdx_pkgs_cpu_up(p, 0);
-	tdx_pkgs_cpu_up(p, 1);
-	tdx_pkgs_cpu_up(p, 1);
-	return p;
+	KUNIT_ASSERT_NOT_NULL(test, pkgs);
+	return pkgs;
 }
 
-static void policy_accounting_with_td(struct kunit *test)
+static struct cpumask *alloc_cpus(struct kunit *test)
 {
-	struct tdx_pkgs *p = make_pkgs(test);
-	unsigned int first = U32_MAX;
+	struct cpumask *cpus = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
 
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_nr_offline(p, &first), 0U);
-	KUNIT_EXPECT_EQ(test, first, U32_MAX);
-
-	/* One TD: the first CPU of package 1 may go, the second may not. */
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 1, 1, false), 0);
-	KUNIT_EXPECT_EQ(test, p->online[1], 1U);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 1, 1, false), -EBUSY);
-	KUNIT_EXPECT_EQ(test, p->online[1], 1U);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_nr_offline(p, NULL), 0U);
-
-	/* Suspend may offline it (S1), and resume brings it back. */
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 1, 1, true), 0);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_nr_offline(p, &first), 1U);
-	KUNIT_EXPECT_EQ(test, first, 1U);
-	tdx_pkgs_cpu_up(p, 1);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_nr_offline(p, NULL), 0U);
-
-	/* Package 0 is independent of package 1. */
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 0, 1, false), 0);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 0, 1, false), -EBUSY);
-	KUNIT_EXPECT_EQ(test, p->online[0], 1U);
-	KUNIT_EXPECT_EQ(test, p->online[1], 1U);
+	KUNIT_ASSERT_NOT_NULL(test, cpus);
+	return cpus;
 }
 
-static void policy_accounting_without_td(struct kunit *test)
+/* A CPU in another package than @cpu's, or nr_cpu_ids. */
+static unsigned int cpu_elsewhere(unsigned int cpu)
 {
-	struct tdx_pkgs *p = make_pkgs(test);
-	unsigned int first = U32_MAX;
+	unsigned int other;
 
-	/* No TD: whole packages may go offline, and come back. */
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 1, 0, false), 0);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 1, 0, false), 0);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_nr_offline(p, &first), 1U);
-	KUNIT_EXPECT_EQ(test, first, 1U);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 0, 0, false), 0);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 0, 0, false), 0);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_nr_offline(p, &first), 2U);
-	KUNIT_EXPECT_EQ(test, first, 0U);
+	for_each_online_cpu(other)
+		if (topology_logical_package_id(other) !=
+		    topology_logical_package_id(cpu))
+			return other;
+	return nr_cpu_ids;
+}
 
-	/* Package 2 never counts; each package counts again with one CPU. */
-	tdx_pkgs_cpu_up(p, 1);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_nr_offline(p, &first), 1U);
-	KUNIT_EXPECT_EQ(test, first, 0U);
-	tdx_pkgs_cpu_up(p, 0);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_nr_offline(p, NULL), 0U);
+/*
+ * The packages TDX needs against sets of CPUs, on the machine's own
+ * topology (the platform's view of which CPU is in which package).
+ */
+static void policy_pkgs_need_a_cpu(struct kunit *test)
+{
+	unsigned int p0 = topology_logical_package_id(0), cpu1, p1;
+	unsigned long *pkgs = alloc_pkgs(test);
+	struct cpumask *cpus = alloc_cpus(test);
 
-	/* Now a TD pins one CPU in each package. */
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 0, 1, false), -EBUSY);
-	KUNIT_EXPECT_EQ(test, tdx_pkgs_cpu_down(p, 1, 1, false), -EBUSY);
+	__set_bit(p0, pkgs);
+	cpumask_set_cpu(0, cpus);
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, nr_cpu_ids),
+			nr_cpu_ids);
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, 0), p0);
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, 1), nr_cpu_ids);
+
+	cpu1 = cpu_elsewhere(0);
+	if (cpu1 == nr_cpu_ids)
+		kunit_skip(test, "one package: the second half needs two");
+	p1 = topology_logical_package_id(cpu1);
+
+	/* A package TDX does not need never counts. */
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, cpu1), nr_cpu_ids);
+	__set_bit(p1, pkgs);
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, nr_cpu_ids), p1);
+	cpumask_set_cpu(cpu1, cpus);
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, nr_cpu_ids),
+			nr_cpu_ids);
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, cpu1), p1);
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, 0), p0);
+}
+
+/* Package ids up to nr_cpu_ids - 1 are looked at, beyond 64 too. */
+static void policy_pkgs_high_ids(struct kunit *test)
+{
+	unsigned long *pkgs = alloc_pkgs(test);
+	struct cpumask *cpus = alloc_cpus(test);
+	unsigned int last = nr_cpu_ids - 1, cpu;
+
+	for_each_online_cpu(cpu)
+		if (topology_logical_package_id(cpu) == last)
+			kunit_skip(test, "package %u has a CPU", last);
+	cpumask_copy(cpus, cpu_online_mask);
+	__set_bit(last, pkgs);
+	KUNIT_EXPECT_EQ(test, tdx_pkgs_first_without_cpu(pkgs, cpus, nr_cpu_ids), last);
 }
 
 static struct kunit_case tdx_policy_cases[] = {
 	KUNIT_CASE(policy_offline_table),
 	KUNIT_CASE(policy_sleep_table),
-	KUNIT_CASE(policy_accounting_with_td),
-	KUNIT_CASE(policy_accounting_without_td),
+	KUNIT_CASE(policy_pkgs_need_a_cpu),
+	KUNIT_CASE(policy_pkgs_high_ids),
 	{}
 };
 

@@ -893,6 +893,8 @@ static void tdx_module_init_test(struct kunit *test)
 	/* Every package's key configured: the model counts its own packages. */
 	KUNIT_EXPECT_EQ(test, bitmap_weight(env->emul.pkgs_configured, TDX_EMUL_MAX_LPS),
 			env->emul.nr_pkgs);
+	/* The kernel records as many packages as the module configured. */
+	KUNIT_EXPECT_EQ(test, bitmap_weight(env->m.pkgs, nr_cpu_ids), env->emul.nr_pkgs);
 
 	/* Once: a second call issues no SEAMCALL. */
 	calls = env->emul.nr_seamcalls;
@@ -968,6 +970,7 @@ static void tdx_module_init_fault_test(struct kunit *test)
 	/* Everything unwound: TDMR list (and its PAMTs), memory list. */
 	KUNIT_EXPECT_NULL(test, env->m.tdmrs.tdmrs);
 	KUNIT_EXPECT_NULL(test, env->m.memlist.regions);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(env->m.pkgs, nr_cpu_ids));
 
 	/* The same error again, without retrying. */
 	atomic_set(&env->emul.fail.times, 0);

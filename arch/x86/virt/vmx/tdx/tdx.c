@@ -92,23 +92,6 @@ static int __init tdx_read_keyid_partitioning(u64 *msr)
 	return rdmsrl_safe(MSR_IA32_MKTME_KEYID_PARTITIONING, msr);
 }
 
-/*
- * TDX covers the memory and the CPUs present at boot: the TDX module takes
- * its memory list once, when it is initialized, and the platform checked
- * the boot-present CPUs only. Physical memory and CPU hot-add and hot-remove
- * are not supported with TDX. Lock both ACPI hotplug profiles before the
- * ACPI scan handlers register, so that no such device is attached after
- * boot, none is ejected, and user space cannot enable them again. Software
- * online/offline of memory blocks and CPUs is not affected.
- */
-static void __init tdx_lock_acpi_hotplug(void)
-{
-	acpi_scan_lock_hotplug_profile("memory",
-				       "Intel TDX is enabled in the BIOS and cannot use memory added or removed at runtime; disable TDX in the BIOS to use memory hotplug");
-	acpi_scan_lock_hotplug_profile("processor",
-				       "Intel TDX is enabled in the BIOS and does not support physical CPU hotplug; disable TDX in the BIOS to use CPU hotplug");
-}
-
 /**
  * tdx_init() - Detect whether the BIOS enabled TDX
  *
@@ -116,10 +99,9 @@ static void __init tdx_lock_acpi_hotplug(void)
  *
  * Reads the KeyID partitioning once. When the BIOS enabled TDX with a
  * usable private KeyID range, records the range, sets
- * X86_FEATURE_TDX_HOST_PLATFORM, says so in one line and has ACPI memory
- * and CPU hotplug locked out. Otherwise the kernel carries on exactly as
- * without TDX support; a BIOS that enabled TDX with an unusable range gets
- * a warning.
+ * X86_FEATURE_TDX_HOST_PLATFORM and says so in one line. Otherwise the
+ * kernel carries on exactly as without TDX support; a BIOS that enabled
+ * TDX with an unusable range gets a warning.
  */
 void __init tdx_init(void)
 {
@@ -151,8 +133,30 @@ void __init tdx_init(void)
 	setup_force_cpu_cap(X86_FEATURE_TDX_HOST_PLATFORM);
 	pr_info("BIOS enabled TDX: private KeyIDs [%u, %u)\n",
 		range.start, range.start + range.nr);
-	tdx_lock_acpi_hotplug();
 }
+
+/*
+ * TDX covers the memory and the CPUs present at boot: the TDX module takes
+ * its memory list once, when it is initialized, and the platform checked
+ * the boot-present CPUs only. Physical memory and CPU hot-add and hot-remove
+ * are not supported with TDX. Lock both ACPI hotplug profiles once the ACPI
+ * scan has attached the devices present at boot, so that no such device is
+ * attached later, none is ejected, and user space cannot enable them again.
+ * Software online/offline of memory blocks and CPUs is not affected.
+ */
+static int __init tdx_lock_acpi_hotplug(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
+		return 0;
+	acpi_lock_hotplug_profile("memory",
+				  "Intel TDX is enabled in the BIOS and cannot use memory added or removed at runtime; disable TDX in the BIOS to use memory hotplug");
+	acpi_lock_hotplug_profile("processor",
+				  "Intel TDX is enabled in the BIOS and does not support physical CPU hotplug; disable TDX in the BIOS to use CPU hotplug");
+	return 0;
+}
+
+/* After acpi_init() (subsys_initcall), which registers the handlers and scans. */
+subsys_initcall_sync(tdx_lock_acpi_hotplug);
 
 /**
  * seamcall_status_to_errno() - Map a SEAMCALL status to an errno
@@ -199,41 +203,103 @@ int seamcall_status_to_errno(u64 status)
 static const char *seamcall_leaf_name(u64 fn)
 {
 	switch (fn) {
+	case TDH_SYS_KEY_CONFIG:
+		return "TDH.SYS.KEY.CONFIG";
 	case TDH_SYS_INIT:
 		return "TDH.SYS.INIT";
 	case TDH_SYS_RD:
 		return "TDH.SYS.RD";
 	case TDH_SYS_LP_INIT:
 		return "TDH.SYS.LP.INIT";
+	case TDH_SYS_TDMR_INIT:
+		return "TDH.SYS.TDMR.INIT";
+	case TDH_SYS_CONFIG:
+		return "TDH.SYS.CONFIG";
 	default:
 		return "SEAMCALL";
 	}
 }
 
-static void seamcall_report(u64 fn, u64 status, int err)
+/* A status the user can cause, or can report usefully, and what it means. */
+struct seamcall_status_desc {
+	u64 status;
+	const char *name;
+	const char *why;
+};
+
+#define TDX_LAYOUT_BUG	"the kernel's TDMR layout was refused (a kernel bug: report it with the CMR lines above)"
+
+static const struct seamcall_status_desc seamcall_statuses[] = {
+	{ TDX_OPERAND_INVALID, "OPERAND_INVALID", "an operand is invalid" },
+	{ TDX_OPERAND_BUSY, "OPERAND_BUSY", "an operand is in use by another SEAMCALL" },
+	{ TDX_SYS_BUSY, "SYS_BUSY", "the module is busy with another SEAMCALL" },
+	{ TDX_RND_NO_ENTROPY, "RND_NO_ENTROPY", "no entropy, gave up retrying" },
+	{ TDX_SYS_INIT_NOT_PENDING, "SYS_INIT_NOT_PENDING",
+	  "the module was initialized before (by a previous kernel?): reboot to use TDX" },
+	{ TDX_SYS_LP_INIT_NOT_DONE, "SYS_LP_INIT_NOT_DONE",
+	  "TDX is not enabled on this CPU (tdx_cpu_enable())" },
+	{ TDX_SYS_NOT_READY, "SYS_NOT_READY", "the module is not initialized" },
+	{ TDX_SYS_LP_INIT_NOT_PENDING, "SYS_LP_INIT_NOT_PENDING",
+	  "a CPU came online after the module was configured" },
+	{ TDX_SYS_KEY_CONFIG_NOT_PENDING, "SYS_KEY_CONFIG_NOT_PENDING",
+	  "the module is not configured yet" },
+	{ TDX_SYS_CONFIG_NOT_PENDING, "SYS_CONFIG_NOT_PENDING",
+	  "not every CPU the BIOS enabled is online: boot without nosmt, nr_cpus= or maxcpus=" },
+	{ TDX_KEY_GENERATION_FAILED, "KEY_GENERATION_FAILED",
+	  "no key could be generated, gave up retrying" },
+	{ TDX_INVALID_TDMR, "INVALID_TDMR", TDX_LAYOUT_BUG },
+	{ TDX_NON_ORDERED_TDMR, "NON_ORDERED_TDMR", TDX_LAYOUT_BUG },
+	{ TDX_TDMR_OUTSIDE_CMRS, "TDMR_OUTSIDE_CMRS", TDX_LAYOUT_BUG },
+	{ TDX_INVALID_PAMT, "INVALID_PAMT", TDX_LAYOUT_BUG },
+	{ TDX_PAMT_OUTSIDE_CMRS, "PAMT_OUTSIDE_CMRS", TDX_LAYOUT_BUG },
+	{ TDX_PAMT_OVERLAP, "PAMT_OVERLAP", TDX_LAYOUT_BUG },
+	{ TDX_INVALID_RESERVED_IN_TDMR, "INVALID_RESERVED_IN_TDMR", TDX_LAYOUT_BUG },
+	{ TDX_NON_ORDERED_RESERVED_IN_TDMR, "NON_ORDERED_RESERVED_IN_TDMR", TDX_LAYOUT_BUG },
+	{ TDX_METADATA_FIELD_NOT_READABLE, "METADATA_FIELD_NOT_READABLE",
+	  "the module lacks a metadata field this kernel needs: update the TDX module" },
+};
+
+/**
+ * seamcall_describe() - Say in one line what a failed SEAMCALL means
+ * @buf:	where to write the line
+ * @size:	its size
+ * @fn:		the leaf
+ * @status:	the status
+ * @err:	its errno (seamcall_status_to_errno())
+ *
+ * Context: Any context.
+ * Return: the length of the line, as snprintf() returns it.
+ */
+int seamcall_describe(char *buf, size_t size, u64 fn, u64 status, int err)
 {
 	const char *name = seamcall_leaf_name(fn);
-	const char *why;
+	unsigned int i;
 
 	switch (err) {
 	case -ENODEV:
-		why = "TDX module not loaded";
-		break;
+		return snprintf(buf, size, "%s failed: no TDX module is loaded (VMfailInvalid)",
+				name);
 	case -EACCES:
-		why = "#UD, CPU not in VMX operation";
-		break;
+		return snprintf(buf, size, "%s failed: #UD, this CPU is not in VMX operation",
+				name);
 	case -EOPNOTSUPP:
-		why = "#GP, TDX not enabled by the BIOS";
-		break;
-	case -EAGAIN:
-		why = "no entropy, gave up retrying";
-		break;
-	default:
-		why = "TDX module error";
-		break;
+		return snprintf(buf, size, "%s failed: #GP, the BIOS did not enable TDX", name);
 	}
-	pr_err_ratelimited("%s (leaf %llu) failed: %s (status 0x%016llx)\n",
-			   name, fn, why, status);
+	for (i = 0; i < ARRAY_SIZE(seamcall_statuses); i++)
+		if ((status & TDX_STATUS_MASK) == seamcall_statuses[i].status)
+			return snprintf(buf, size, "%s failed: TDX_%s, %s (status %#llx)",
+					name, seamcall_statuses[i].name,
+					seamcall_statuses[i].why, status);
+	return snprintf(buf, size, "%s (leaf %llu) failed: TDX module status %#llx (%d)",
+			name, fn, status, err);
+}
+
+static void seamcall_report(u64 fn, u64 status, int err)
+{
+	char msg[256];
+
+	seamcall_describe(msg, sizeof(msg), fn, status, err);
+	pr_err_ratelimited("%s\n", msg);
 }
 
 static u64 seamcall_once(u64 fn, struct tdx_module_args *args)
@@ -621,23 +687,25 @@ static int tdx_key_config_cpu(void *unused)
  * The PAMTs were written through KeyID 0: write the caches back before the
  * module programs the global KeyID, then TDH.SYS.KEY.CONFIG on one CPU of
  * each package, one package at a time (the leaf takes the module's global
- * lock).
+ * lock). The packages are recorded in @m->pkgs: they are the packages
+ * every TD's KeyID will have to be configured on.
  */
 static int tdx_config_global_keyid(struct tdx_module *m)
 {
-	unsigned long *done;
 	unsigned int cpu;
 	int ret = 0;
 
-	done = bitmap_zalloc(topology_max_packages(), GFP_KERNEL);
-	if (!done)
-		return -ENOMEM;
-
+	bitmap_zero(m->pkgs, nr_cpu_ids);
 	wbinvd_on_all_cpus();
 	for_each_online_cpu(cpu) {
 		unsigned int pkg = topology_logical_package_id(cpu);
 
-		if (test_and_set_bit(pkg, done))
+		/* Package ids are dense: a package has at least one CPU. */
+		if (WARN_ON_ONCE(pkg >= nr_cpu_ids)) {
+			ret = -EINVAL;
+			break;
+		}
+		if (test_bit(pkg, m->pkgs))
 			continue;
 		ret = smp_call_on_cpu(cpu, tdx_key_config_cpu, NULL, true);
 		if (ret) {
@@ -645,8 +713,8 @@ static int tdx_config_global_keyid(struct tdx_module *m)
 			       pkg, cpu, ret);
 			break;
 		}
+		__set_bit(pkg, m->pkgs);
 	}
-	bitmap_free(done);
 	return ret;
 }
 
@@ -779,12 +847,16 @@ static int tdx_module_init(struct tdx_module *m)
 			tdmrs_pamt_bytes(&m->tdmrs) / SZ_1K, m->tdmrs.nr_tdmrs,
 			tdmrs_covered_bytes(&m->tdmrs) / SZ_1M,
 			tdx_memlist_bytes(&m->memlist) / SZ_1M);
-	/* The memory hotplug notifier sees this under mem_hotplug_lock. */
-	WRITE_ONCE(m->status, TDX_MODULE_INITIALIZED);
+	/*
+	 * The memory hotplug notifier sees this under mem_hotplug_lock. The
+	 * release orders @m->pkgs before it for tdx_platform_packages().
+	 */
+	smp_store_release(&m->status, TDX_MODULE_INITIALIZED);
 	put_online_mems();
 	return 0;
 
 err_reset:
+	bitmap_zero(m->pkgs, nr_cpu_ids);
 	tdx_reset_pamts(m);
 err_pamts:
 	tdmrs_free_pamts(&m->tdmrs, &tdx_pamt_contig_ops);
@@ -904,6 +976,25 @@ EXPORT_SYMBOL_GPL(tdx_enable);
 bool tdx_platform_lost(void)
 {
 	return READ_ONCE(tdx_platform_module.status) == TDX_MODULE_LOST;
+}
+
+/**
+ * tdx_platform_packages() - The packages the platform's TDX module needs
+ *
+ * Description: The logical packages TDH.SYS.KEY.CONFIG ran on when the
+ * module was initialized: every TD's KeyID is configured on, and must be
+ * reclaimed from, each of them. Fixed once the module is initialized.
+ *
+ * Context: Any context.
+ * Return: a bitmap of nr_cpu_ids bits, indexed by
+ * topology_logical_package_id(); NULL while the module is not initialized.
+ */
+const unsigned long *tdx_platform_packages(void)
+{
+	/* Pairs with the WRITE_ONCE() of the status after @pkgs was written. */
+	if (smp_load_acquire(&tdx_platform_module.status) != TDX_MODULE_INITIALIZED)
+		return NULL;
+	return tdx_platform_module.pkgs;
 }
 
 /*

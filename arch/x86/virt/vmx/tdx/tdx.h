@@ -96,6 +96,7 @@ u64 __seamcall(u64 fn, u64 rcx, u64 rdx, u64 r8, u64 r9,
 	       struct tdx_module_output *out);
 
 int seamcall_status_to_errno(u64 status);
+int seamcall_describe(char *buf, size_t size, u64 fn, u64 status, int err);
 int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
 
 /*
@@ -309,6 +310,10 @@ enum tdx_module_status {
  *			@lock and mem_hotplug_lock (read) held, read by the
  *			memory hotplug notifier under mem_hotplug_lock
  * @tdmrs:		the TDMRs and PAMTs handed to the module
+ * @pkgs:		the logical packages TDH.SYS.KEY.CONFIG ran on, indexed
+ *			by topology_logical_package_id() (always below
+ *			nr_cpu_ids); written under @lock before @status
+ *			becomes %TDX_MODULE_INITIALIZED, fixed after that
  */
 struct tdx_module {
 	u32 global_keyid;
@@ -324,6 +329,7 @@ struct tdx_module {
 	struct tdx_sysinfo info;
 	struct tdx_memlist memlist;
 	struct tdmr_info_list tdmrs;
+	DECLARE_BITMAP(pkgs, NR_CPUS);
 };
 
 void tdx_module_setup(struct tdx_module *m);
@@ -332,26 +338,12 @@ int tdx_module_enable(struct tdx_module *m);
 void tdx_module_destroy(struct tdx_module *m);
 int tdx_memlist_build(struct tdx_memlist *mem);
 bool tdx_platform_lost(void);
+const unsigned long *tdx_platform_packages(void);
 
-/**
- * struct tdx_pkgs - Online CPUs per package, for the CPU offline policy
- * @nr:		number of packages (topology_max_packages())
- * @online:	online CPUs of each package
- * @present:	packages that had an online CPU when TDX was set up
- *
- * The platform's instance is protected by cpu_hotplug_lock (hotplug.c).
- */
-struct tdx_pkgs {
-	unsigned int nr;
-	unsigned int *online;
-	unsigned long *present;
-};
-
-int tdx_may_offline(unsigned int nr_tds, unsigned int pkg_online, bool tasks_frozen);
-int tdx_may_sleep(unsigned int nr_tds, suspend_state_t state);
-void tdx_pkgs_cpu_up(struct tdx_pkgs *pkgs, unsigned int pkg);
-int tdx_pkgs_cpu_down(struct tdx_pkgs *pkgs, unsigned int pkg,
-		      unsigned int nr_tds, bool tasks_frozen);
-unsigned int tdx_pkgs_nr_offline(const struct tdx_pkgs *pkgs, unsigned int *first);
+int tdx_may_offline(unsigned int nr_tds, bool last_of_pkg, bool tasks_frozen);
+int tdx_may_sleep(unsigned int nr_tds, suspend_state_t target);
+unsigned int tdx_pkgs_first_without_cpu(const unsigned long *pkgs,
+					const struct cpumask *cpus,
+					unsigned int except);
 
 #endif /* _X86_VIRT_TDX_H */

@@ -385,6 +385,64 @@ static void tdx_seamcall_entropy_exhausted_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seamcall(TDH_SYS_INIT, &args, NULL), 0);
 }
 
+/*
+ * Every failure the user can cause says, in one line of at most 200
+ * characters, which leaf failed and with which status: the names are the
+ * ABI's, written out here.
+ */
+static void tdx_seamcall_messages_test(struct kunit *test)
+{
+	static const struct { u64 fn; const char *name; } leaves[] = {
+		{ 31, "TDH.SYS.KEY.CONFIG" }, { 33, "TDH.SYS.INIT" },
+		{ 34, "TDH.SYS.RD" }, { 35, "TDH.SYS.LP.INIT" },
+		{ 36, "TDH.SYS.TDMR.INIT" }, { 45, "TDH.SYS.CONFIG" },
+	};
+	static const struct { u64 status; const char *name; } statuses[] = {
+		{ 0xC000010000000001ULL, "OPERAND_INVALID" },
+		{ 0x8000020000000001ULL, "OPERAND_BUSY" },
+		{ 0x8000020200000000ULL, "SYS_BUSY" },
+		{ 0x8000020300000000ULL, "RND_NO_ENTROPY" },
+		{ 0xC000050000000000ULL, "SYS_INIT_NOT_PENDING" },
+		{ 0xC000050200000000ULL, "SYS_LP_INIT_NOT_DONE" },
+		{ 0xC000050500000000ULL, "SYS_NOT_READY" },
+		{ 0xC000050700000000ULL, "SYS_KEY_CONFIG_NOT_PENDING" },
+		{ 0xC000050B00000000ULL, "SYS_LP_INIT_NOT_PENDING" },
+		{ 0xC000050C00000000ULL, "SYS_CONFIG_NOT_PENDING" },
+		{ 0x8000080000000000ULL, "KEY_GENERATION_FAILED" },
+		{ 0xC0000A0000000000ULL, "INVALID_TDMR" },
+		{ 0xC0000A0100000000ULL, "NON_ORDERED_TDMR" },
+		{ 0xC0000A0200000000ULL, "TDMR_OUTSIDE_CMRS" },
+		{ 0xC0000A1000000000ULL, "INVALID_PAMT" },
+		{ 0xC0000A1100000000ULL, "PAMT_OUTSIDE_CMRS" },
+		{ 0xC0000A1200000000ULL, "PAMT_OVERLAP" },
+		{ 0xC0000A2000000000ULL, "INVALID_RESERVED_IN_TDMR" },
+		{ 0xC0000A2100000000ULL, "NON_ORDERED_RESERVED_IN_TDMR" },
+		{ 0xC0000C0200000000ULL, "METADATA_FIELD_NOT_READABLE" },
+		/* Not reaching the module: VMfailInvalid, #UD, #GP. */
+		{ TDX_SEAMCALL_VMFAILINVALID, "VMfailInvalid" },
+		{ TDX_SEAMCALL_UD, "#UD" },
+		{ TDX_SEAMCALL_GP, "#GP" },
+		/* A status without a name still shows its value. */
+		{ 0xC0000F0000000007ULL, "0xc0000f0000000007" },
+	};
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	unsigned int i, j;
+	int len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
+		for (j = 0; j < ARRAY_SIZE(statuses); j++) {
+			u64 st = statuses[j].status;
+
+			len = seamcall_describe(buf, 512, leaves[i].fn, st,
+						seamcall_status_to_errno(st));
+			KUNIT_EXPECT_LE_MSG(test, len, 200, "%s", buf);
+			KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, leaves[i].name), "%s", buf);
+			KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, statuses[j].name), "%s", buf);
+		}
+	}
+}
+
 static struct kunit_case tdx_seamcall_cases[] = {
 	KUNIT_CASE_PARAM(tdx_status_to_errno_test, status_gen_params),
 	KUNIT_CASE_PARAM(tdx_seamcall_errno_test, status_gen_params),
@@ -392,6 +450,7 @@ static struct kunit_case tdx_seamcall_cases[] = {
 	KUNIT_CASE(tdx_seamcall_ud_test),
 	KUNIT_CASE(tdx_seamcall_entropy_retry_test),
 	KUNIT_CASE(tdx_seamcall_entropy_exhausted_test),
+	KUNIT_CASE(tdx_seamcall_messages_test),
 	{}
 };
 

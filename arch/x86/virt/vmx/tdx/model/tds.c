@@ -24,7 +24,6 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
-#include <linux/tdx_hotplug.h>
 #include <linux/uaccess.h>
 #include <asm/smp.h>
 #include <asm/tdx.h>
