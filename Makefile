@@ -2,6 +2,7 @@
 #
 # TDX host support for Linux 6.1: the two commands, and the workflow.
 #   make run     install what is missing, build, boot TDX absent and emulated
+#                as a user boots, and show the policy at work
 #   make check   every test layer; last line "N passed, N failed"
 
 S := scripts
@@ -12,8 +13,8 @@ help:
 	@sed -n 's/^#   //p' Makefile
 
 run: deps tree kernel initramfs
-	@$(S)/boot.sh absent --show
-	@$(S)/boot.sh emulated --show
+	@$(S)/boot.sh absent --demo
+	@$(S)/boot.sh emulated --demo
 
 check:
 	@$(S)/check.sh

@@ -3,7 +3,7 @@
 #
 # Boot the test kernel once in QEMU and grade what happened.
 #
-#   boot.sh absent|emulated|shipped|s3 [--show]
+#   boot.sh absent|emulated|shipped|s3 [--show|--demo]
 #
 # absent: a machine without TDX; emulated: booted with tdx_emulate;
 # shipped: the kernel of the series without its test platform (KERNEL),
@@ -11,17 +11,21 @@
 # only (tests/guest/s3-tests.sh). The
 # serial log is kept in build/logs/boot-<mode>.log. Results (one line per
 # test: PASS/FAIL/SKIP) are appended to $RESULTS; --show prints the kernel's
-# TDX lines and the status block for `make run`. KERNEL overrides the
+# TDX lines and the status block; --demo (`make run`) boots as a user
+# boots, without KUnit and without the tests, shows the policy at work
+# (tests/guest/demo.sh) and the status block on one screen, and grades
+# only the boot itself. KERNEL overrides the
 # kernel (default: build/obj/arch/x86/boot/bzImage).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mode=${1:?usage: boot.sh absent|emulated|shipped|s3 [--show]}
+mode=${1:?usage: boot.sh absent|emulated|shipped|s3 [--show|--demo]}
 show=${2:-}
 RESULTS=${RESULTS:-$BUILD/results.txt}
 logs=$BUILD/logs
 log=$logs/boot-$mode.log
+[ "$show" = --demo ] && { log=$logs/run-$mode.log; RESULTS=$BUILD/run-results.txt; }
 mkdir -p "$logs"
 
 result() { # result PASS|FAIL|SKIP name...
@@ -42,6 +46,7 @@ elif [ "$mode" = s3 ]; then
 else
 	append="$append kunit.filter_glob=none"
 fi
+[ "$show" = --demo ] && append="$append tdx_demo kunit.filter_glob=none"
 
 boot() {
 	start=$(date +%s)
@@ -86,6 +91,25 @@ if ! grep -qx '@@@ DONE' "$log"; then
 	result FAIL "boot $mode: the test run did not complete (exit $rc, see ${log#$TOP/})"
 else
 	result PASS "boot $mode: the test run completed"
+fi
+
+if [ "$show" = --demo ]; then
+	section dmesg | sed 's/^\[[ 0-9.]*\] //' >"$logs/run-dmesg-$mode.log"
+	echo
+	echo "=== TDX $mode: what the kernel said about TDX ==="
+	grep -E 'virt/tdx|tdx_emul|ACPI: (memory|processor) hotplug' "$logs/run-dmesg-$mode.log" ||
+		echo "(nothing)"
+	if [ -n "$(section demo)" ]; then
+		echo "=== TDX $mode: the policy at work (tests/guest/demo.sh) ==="
+		section demo
+	fi
+	echo "=== TDX $mode: status ==="
+	section status
+	if grep -qE 'WARNING:|BUG:|Oops|Kernel panic|UBSAN:' "$logs/run-dmesg-$mode.log"; then
+		echo "!!! the kernel reported a problem: see ${logs#$TOP/}/run-dmesg-$mode.log"
+		exit 1
+	fi
+	exit 0
 fi
 
 # kselftest results: the harness's own lines, prefixed "# " by the runner.

@@ -637,7 +637,7 @@ static int tdx_check_convertible(const struct tdx_module *m)
 
 		if (tdx_cmrs_cover(m->info.cmrs, m->info.nr_cmrs, r->start, r->end))
 			continue;
-		pr_err("memory [%#llx, %#llx) on node %d is not convertible memory (outside the CMRs the BIOS configured): TDX cannot be used while the kernel uses it; remove that memory (memmap=) or disable TDX in the BIOS\n",
+		pr_err("memory [%#llx, %#llx) on node %d is not convertible (outside the BIOS's CMRs): TDX cannot be used with it; remove it (memmap=) or disable TDX in the BIOS\n",
 		       r->start, r->end, r->nid);
 		return -EINVAL;
 	}
@@ -1018,7 +1018,7 @@ static int tdx_memory_notifier(struct notifier_block *nb, unsigned long action,
 	if (tdx_memlist_covers(&m->memlist, start, end))
 		return NOTIFY_OK;
 
-	pr_warn_ratelimited("refusing to online memory [%#llx-%#llx]: it is not TDX memory, which was fixed when the TDX module was initialized; memory added after that cannot be used on a TDX host until the next boot\n",
+	pr_warn_ratelimited("refusing to online memory [%#llx-%#llx]: it is not TDX memory (fixed when the TDX module was initialized) and cannot be used until the next boot\n",
 			    start, end - 1);
 	return NOTIFY_BAD;
 }
