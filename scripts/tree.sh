@@ -72,6 +72,9 @@ format_series() {
 		--cover-from-description=subject --base="$BASE_TAG" \
 		-o "$out" "$BASE_TAG"..HEAD
 	sign_series "$out"
+	# format-patch folds a long From: header; one line keeps exports of
+	# the same commits byte for byte the same.
+	perl -0pi -e 's/^(From: [^\n]*)\n (<[^\n]*>)$/$1 $2/m' "$out"/*.patch
 	# The cover letter carries the current time: pin it to the newest patch.
 	local date
 	date=$(g log -1 --format=%aD HEAD)

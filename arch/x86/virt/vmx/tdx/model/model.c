@@ -20,7 +20,10 @@
  * firmware's memory map (or the tdx_emulate_cmrs= boot option), and the
  * CMR count reported the way TDX module 1.5 does, with empty tail entries.
  * The module is lost when the platform really enters S3 (seen at the ACPI
- * sleep entry): from then on every SEAMCALL gets VMfailInvalid.
+ * sleep entry): from then on every SEAMCALL gets VMfailInvalid. Like the
+ * module's own memory (SEAMRR), the model's state is not part of a
+ * hibernation image: a kernel restored from one by another boot finds the
+ * fresh module that boot's firmware loaded.
  *
  * The one place where nothing traps is the read of the KeyID partitioning
  * MSR, whose #GP is fixed up before any notifier runs: there the kernel
@@ -44,7 +47,9 @@
 #include <linux/panic.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/syscore_ops.h>
 #include <linux/uaccess.h>
 #include <asm/e820/api.h>
 #include <asm/processor.h>
@@ -66,6 +71,20 @@ static unsigned int tdx_emul_boot_num_cmrs __initdata = TDXM_MAX_CMRS;
 /* The platform's model, and the one SEAMCALLs reach (tests swap it). */
 static struct tdx_emul tdx_emul_module;
 static struct tdx_emul *tdx_emul_active;
+
+/*
+ * Hibernation saves all of the kernel's memory except the nosave section,
+ * and another boot restores it after the platform was powered off. The
+ * TDX module's memory is not the kernel's: what the restored kernel finds
+ * is the module that boot's firmware loaded, freshly. The model's state is
+ * kernel memory and would come back with the image; two marks, set
+ * together right before every snapshot (the model's syscore suspend), tell
+ * a restore from a resume within the same boot: only the one in the image
+ * survives a restore. Written with IRQs off on the last online CPU, and
+ * read under tdx_emul_module.lock.
+ */
+static bool tdx_emul_snapshot;
+static bool tdx_emul_snapshot_nosave __nosavedata;
 
 /* CPUs in VMX operation, as far as the platform is concerned. */
 static cpumask_t tdx_emul_vmx;
@@ -185,6 +204,28 @@ void tdx_emul_model_init(struct tdx_emul *m)
 	m->fail = (struct fault_attr)FAULT_ATTR_INITIALIZER;
 	m->fail_leaf = U64_MAX;
 	m->fail_status = TDXM_OPERAND_INVALID;
+}
+
+/**
+ * tdx_emul_power_cycle() - The platform lost power: a fresh module is loaded
+ * @m:		the model
+ *
+ * Description: What the firmware of the next boot gives: the module in
+ * its state before TDH.SYS.INIT, no LP initialized, no package's key
+ * configured, no TDMR. The platform (its LPs, packages, KeyIDs and CMRs)
+ * and the fault injection settings stay.
+ *
+ * Context: @m->lock held, or the model not active.
+ */
+void tdx_emul_power_cycle(struct tdx_emul *m)
+{
+	m->state = TDX_EMUL_NONE;
+	m->lost = false;
+	bitmap_zero(m->lp_init_done, TDX_EMUL_MAX_LPS);
+	bitmap_zero(m->pkgs_configured, TDX_EMUL_MAX_LPS);
+	m->nr_tdmrs = 0;
+	memset(m->tdmrs, 0, sizeof(m->tdmrs));
+	m->pamt_bytes = 0;
 }
 
 /**
@@ -884,6 +925,44 @@ struct tdx_emul *tdx_emul_platform(void)
 }
 
 /*
+ * After a snapshot: if this memory was restored from the image by another
+ * boot, the platform was powered off in between, and the module is the
+ * fresh one of that boot. Checked at the model's syscore resume and, in
+ * case some other resume callback issues a SEAMCALL first, before any
+ * SEAMCALL.
+ */
+static void tdx_emul_check_restore(void)
+{
+	struct tdx_emul *m = &tdx_emul_module;
+	bool restored = false;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	if (tdx_emul_snapshot) {
+		restored = !tdx_emul_snapshot_nosave;
+		if (restored)
+			tdx_emul_power_cycle(m);
+		tdx_emul_snapshot = false;
+		tdx_emul_snapshot_nosave = false;
+	}
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+	if (restored)
+		pr_info("a hibernation image was restored: the platform was powered off, the TDX module is the fresh one this boot's firmware loaded\n");
+}
+
+static int tdx_emul_syscore_suspend(void)
+{
+	tdx_emul_snapshot = true;
+	tdx_emul_snapshot_nosave = true;
+	return 0;
+}
+
+static struct syscore_ops tdx_emul_syscore_ops = {
+	.suspend = tdx_emul_syscore_suspend,
+	.resume = tdx_emul_check_restore,
+};
+
+/*
  * #UD of a SEAMCALL on a CPU in VMX operation: answer as the module and
  * step over the instruction. Anything else takes its course.
  */
@@ -904,6 +983,8 @@ static int tdx_emul_trap(struct notifier_block *nb, unsigned long val, void *dat
 	m = READ_ONCE(tdx_emul_active);
 	if (!m || !tdx_emul_in_vmx(smp_processor_id()))
 		return NOTIFY_DONE;
+	if (m == &tdx_emul_module && unlikely(READ_ONCE(tdx_emul_snapshot)))
+		tdx_emul_check_restore();
 
 	r = (struct tdx_emul_regs){
 		.rax = regs->ax, .rcx = regs->cx, .rdx = regs->dx,
@@ -1047,6 +1128,22 @@ static void __init tdx_emul_describe_platform(struct tdx_emul *m)
 			m->cmrs[i].base + m->cmrs[i].size);
 }
 
+/* debugfs tdx_emul/state: where the module is in its initialization. */
+static int tdx_emul_state_show(struct seq_file *sf, void *unused)
+{
+	static const char * const names[] = {
+		[TDX_EMUL_NONE] = "none",
+		[TDX_EMUL_SYSINIT_DONE] = "sysinit",
+		[TDX_EMUL_SYSCONFIG_DONE] = "sysconfig",
+		[TDX_EMUL_READY] = "ready",
+	};
+	struct tdx_emul *m = sf->private;
+
+	seq_printf(sf, "%s\n", names[READ_ONCE(m->state)]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tdx_emul_state);
+
 static int __init tdx_emul_init(void)
 {
 	struct dentry *dir;
@@ -1060,6 +1157,7 @@ static int __init tdx_emul_init(void)
 	tdx_emul_describe_platform(&tdx_emul_module);
 	tdx_emul_set_active(&tdx_emul_module);
 	acpi_os_set_prepare_sleep(tdx_emul_prepare_sleep);
+	register_syscore_ops(&tdx_emul_syscore_ops);
 
 	dir = debugfs_create_dir("tdx_emul", NULL);
 	fault_create_debugfs_attr("fail_seamcall", dir, &tdx_emul_module.fail);
@@ -1067,6 +1165,7 @@ static int __init tdx_emul_init(void)
 	debugfs_create_x64("fail_seamcall_status", 0600, dir, &tdx_emul_module.fail_status);
 	debugfs_create_x64("keyid_partitioning", 0400, dir, &tdx_emul_msr);
 	debugfs_create_bool("lost", 0400, dir, &tdx_emul_module.lost);
+	debugfs_create_file("state", 0400, dir, &tdx_emul_module, &tdx_emul_state_fops);
 	return 0;
 }
 arch_initcall(tdx_emul_init);

@@ -119,6 +119,7 @@ struct tdx_emul_mem_range {
 };
 
 void tdx_emul_model_init(struct tdx_emul *m);
+void tdx_emul_power_cycle(struct tdx_emul *m);
 int tdx_emul_add_lp(struct tdx_emul *m, u32 apic_id, u32 pkg_id);
 int tdx_emul_add_cmr(struct tdx_emul *m, u64 start, u64 end);
 int tdx_emul_cmrs_from_map(struct tdx_emul *m, const struct tdx_emul_mem_range *map,
