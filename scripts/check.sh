@@ -11,7 +11,8 @@
 #   build   the base, every prefix of the series (INTEL_TDX_HOST=y), sparse
 #           C=2 + W=1, INTEL_TDX_HOST=n against the base, allnoconfig
 #   docs    htmldocs of Documentation/x86, kunit.py config of .kunitconfig
-#   boot    the test kernel in QEMU, TDX absent and emulated: kselftests,
+#   boot    the test kernel in QEMU (TDX absent, emulated, real S3, real S4)
+#           and the kernel without its test platform: kselftests,
 #           system tests, KUnit, kmemleak, lockdep/KASAN/WARN/BUG reports
 
 set -uo pipefail
@@ -415,7 +416,7 @@ else
 fi
 
 phase boot
-for mode in absent emulated s3 shipped; do
+for mode in absent emulated s3 s4 shipped; do
 	kernel=$BUILD/bzImage
 	[ "$mode" = shipped ] && kernel=$BUILD/bzImage-ship
 	if [ ! -e "$kernel" ]; then

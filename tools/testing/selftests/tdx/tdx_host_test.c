@@ -293,12 +293,16 @@ TEST(absent_sleep_states_untouched)
  * User space hibernation is a sequence of ioctls on /dev/snapshot. With a
  * TD, opening it to hibernate fails at once. Without one it opens, but a
  * TD created after SNAPSHOT_FREEZE (by the snapshot process itself, which
- * is not frozen) must still make SNAPSHOT_CREATE_IMAGE fail: the TDX
- * module does not survive the hibernation that image is for.
+ * is not frozen) must still keep SNAPSHOT_CREATE_IMAGE from making an
+ * image: the TDX module does not survive the hibernation it is for. The
+ * veto comes from a syscore suspend callback, and 6.1's create_image()
+ * does not pass that error on (arch_resume_nosmt() overwrites it): the
+ * ioctl then returns 0 with in_suspend 0, "resumed", and there is no
+ * image. Either that or EBUSY is right; an image (in_suspend 1) is not.
  *
  * The fixture destroys a TD the test leaves behind, so that a failure here
- * does not fail every later test. A large preferred image size keeps the
- * snapshot from shrinking memory first, which takes minutes under QEMU TCG.
+ * does not fail every later test. The snapshot's preallocation alone takes
+ * half a minute under QEMU TCG: the test has a timeout of its own.
  */
 FIXTURE(uswsusp)
 {
@@ -335,9 +339,21 @@ static int td_create(FIXTURE_DATA(uswsusp) *self)
 	return ret;
 }
 
+/* How many "tds: <n>" the emulated platform lists. */
+static int tds_alive(void)
+{
+	char buf[512];
+	unsigned int n;
+
+	if (read_file(EMUL_TDS, buf, sizeof(buf)) || sscanf(buf, "tds: %u", &n) != 1)
+		return -1;
+	return n;
+}
+
 TEST_F_TIMEOUT(uswsusp, emulated_td_after_freeze, 300)
 {
-	int in_suspend = 0, ret, err, fd;
+	int in_suspend = -1, ret, err, fd;
+	char *log;
 
 	ASSERT_EQ(0, td_create(self));
 	fd = open("/dev/snapshot", O_RDONLY);
@@ -351,8 +367,6 @@ TEST_F_TIMEOUT(uswsusp, emulated_td_after_freeze, 300)
 
 	self->fd = open("/dev/snapshot", O_RDONLY);
 	ASSERT_LE(0, self->fd) TH_LOG("open(/dev/snapshot) without TDs: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(self->fd, SNAPSHOT_PREF_IMAGE_SIZE, 1UL << 40))
-		TH_LOG("SNAPSHOT_PREF_IMAGE_SIZE: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(self->fd, SNAPSHOT_FREEZE, 0))
 		TH_LOG("SNAPSHOT_FREEZE: %s", strerror(errno));
 	ret = td_create(self);
@@ -360,10 +374,19 @@ TEST_F_TIMEOUT(uswsusp, emulated_td_after_freeze, 300)
 
 	ret = ioctl(self->fd, SNAPSHOT_CREATE_IMAGE, &in_suspend);
 	err = errno;
-	if (!ret)
+	if (!ret) {
 		ioctl(self->fd, SNAPSHOT_FREE, 0);
-	EXPECT_EQ(-1, ret) TH_LOG("SNAPSHOT_CREATE_IMAGE succeeded with a TD alive");
-	EXPECT_EQ(EBUSY, err) TH_LOG("SNAPSHOT_CREATE_IMAGE: %s", strerror(err));
+		EXPECT_EQ(0, in_suspend)
+			TH_LOG("SNAPSHOT_CREATE_IMAGE made an image with a TD alive");
+	} else {
+		EXPECT_EQ(EBUSY, err) TH_LOG("SNAPSHOT_CREATE_IMAGE: %s", strerror(err));
+	}
+	EXPECT_EQ(1, tds_alive());
+	log = kernel_log();
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "System core suspend callback tdx_syscore_suspend"))
+		TH_LOG("the kernel log does not show the syscore veto");
+	free(log);
 }
 
 TEST_HARNESS_MAIN

@@ -6,8 +6,13 @@
  * Address Metadata Table (PAMT) that the kernel provides. Memory is handed
  * to the module as TDMRs: 1 GiB-aligned ranges, each with a PAMT for its
  * whole size (one entry per 4 KiB, 2 MiB and 1 GiB page) and up to
- * max_reserved_per_tdmr reserved areas for what inside it is not TDX
- * memory: holes, and the PAMTs themselves.
+ * max_reserved_per_tdmr reserved areas. The module wants the part of a
+ * TDMR that is not reserved inside the CMRs (convertible memory), and the
+ * PAMTs reserved; memory in a CMR that the kernel does not use as TDX
+ * memory (firmware-reserved DRAM, ACPI tables) may stay unreserved: the
+ * module initializes its PAMT entries and the kernel never gives it to a
+ * TD. So a gap between TDX memory regions needs a reserved area only
+ * where it leaves the CMRs, and firmware holes inside a CMR need none.
  *
  * The PAMT costs 1/256 of the memory a TDMR covers, holes included, so
  * the layout here covers only the 1 GiB blocks that hold TDX memory, never
@@ -175,37 +180,81 @@ struct tdmr_span {
 	int nid;
 };
 
+/* The first byte of [@start, @end) outside the CMRs, or @end. */
+static u64 cmrs_first_outside(const struct tdx_sysinfo *info, u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->nr_cmrs && start < end; i++) {
+		const struct tdx_cmr *c = &info->cmrs[i];
+
+		if (c->base + c->size <= start)
+			continue;
+		if (c->base > start)
+			break;
+		start = c->base + c->size;
+	}
+	return min(start, end);
+}
+
+/* The end of the last byte of [@start, @end) outside the CMRs, or @start. */
+static u64 cmrs_last_outside(const struct tdx_sysinfo *info, u64 start, u64 end)
+{
+	int i;
+
+	for (i = info->nr_cmrs - 1; i >= 0 && end > start; i--) {
+		const struct tdx_cmr *c = &info->cmrs[i];
+
+		if (c->base >= end)
+			continue;
+		if (c->base + c->size < end)
+			break;
+		end = c->base;
+	}
+	return max(start, end);
+}
+
 /*
- * Holes in [@base, @end): maximal ranges without TDX memory. Counts them
- * and, if @out is not NULL, stores each as absolute start (in offset) and
- * end (in size).
+ * Holes of [@base, @end): the ranges that need a reserved area because
+ * they are not TDX memory and not convertible. Each gap between TDX memory
+ * regions that leaves the CMRs gives one, from its first byte outside
+ * them to its last; the CMR memory in between is reserved with it, which
+ * is allowed. A gap inside the CMRs gives none. Counts them and stores
+ * the first @room as absolute start (in offset) and end (in size) in @out.
+ * The CMRs are sorted and cover the TDX memory (tdx_cmrs_cover()).
  */
-static unsigned int tdmr_holes(const struct tdx_memlist *mem, u64 base, u64 end,
-			       struct tdmr_reserved_area *out)
+static unsigned int tdmr_holes(const struct tdx_memlist *mem,
+			       const struct tdx_sysinfo *info, u64 base, u64 end,
+			       struct tdmr_reserved_area *out, unsigned int room)
 {
 	unsigned int i, holes = 0;
 	u64 pos = base;
 
-	for (i = 0; i < mem->nr && pos < end; i++) {
-		const struct tdx_mem_region *r = &mem->regions[i];
+	for (i = 0; i <= mem->nr && pos < end; i++) {
+		const struct tdx_mem_region *r = i < mem->nr ? &mem->regions[i] : NULL;
+		u64 gap_end = r ? min(r->start, end) : end;
+		u64 s, e;
 
-		if (r->end <= pos)
+		if (r && r->end <= pos)
 			continue;
-		if (r->start >= end)
+		s = cmrs_first_outside(info, pos, gap_end);
+		if (s < gap_end) {
+			e = cmrs_last_outside(info, s, gap_end);
+			if (holes < room)
+				out[holes] = (struct tdmr_reserved_area){ s, e };
+			holes++;
+		}
+		if (!r)
 			break;
-		if (r->start > pos && out)
-			out[holes] = (struct tdmr_reserved_area){ pos, r->start };
-		holes += r->start > pos;
 		pos = r->end;
 	}
-	if (pos < end && out)
-		out[holes] = (struct tdmr_reserved_area){ pos, end };
-	return holes + (pos < end);
+	return holes;
 }
 
-static unsigned int tdmr_count_holes(const struct tdx_memlist *mem, u64 base, u64 end)
+static unsigned int tdmr_count_holes(const struct tdx_memlist *mem,
+				     const struct tdx_sysinfo *info, u64 base, u64 end)
 {
-	return tdmr_holes(mem, base, end, NULL);
+	return tdmr_holes(mem, info, base, end, NULL, 0);
 }
 
 /*
@@ -247,11 +296,28 @@ static unsigned int tdmr_spans_cover(const struct tdx_memlist *mem,
 }
 
 /*
+ * The 1 GiB block at @base alone has more holes than a TDMR takes: say
+ * which, and what would make the map describable.
+ */
+static void tdmr_report_holes(const struct tdx_memlist *mem,
+			      const struct tdx_sysinfo *info, u64 base,
+			      unsigned int limit)
+{
+	u64 end = base + TDMR_ALIGNMENT;
+	struct tdmr_reserved_area first;
+
+	tdmr_holes(mem, info, base, end, &first, 1);
+	pr_err("cannot describe TDX memory: TDMR [%#llx, %#llx): %u holes outside the CMRs (first at %#llx), %u reserved areas; the firmware must report fewer holes, or CMRs covering them\n",
+	       base, end, tdmr_count_holes(mem, info, base, end), first.offset, limit);
+}
+
+/*
  * Split every span that has more than @limit holes at the last 1 GiB
  * boundary that keeps the first part within @limit. @spans has room for
  * @room entries.
  */
-static int tdmr_spans_split(const struct tdx_memlist *mem, struct tdmr_span *spans,
+static int tdmr_spans_split(const struct tdx_memlist *mem,
+			    const struct tdx_sysinfo *info, struct tdmr_span *spans,
 			    unsigned int *nr, unsigned int room, unsigned int limit)
 {
 	unsigned int i;
@@ -260,17 +326,15 @@ static int tdmr_spans_split(const struct tdx_memlist *mem, struct tdmr_span *spa
 		struct tdmr_span *s = &spans[i];
 		u64 cut = 0, at;
 
-		if (tdmr_count_holes(mem, s->base, s->end) <= limit)
+		if (tdmr_count_holes(mem, info, s->base, s->end) <= limit)
 			continue;
 		for (at = s->base + TDMR_ALIGNMENT; at < s->end; at += TDMR_ALIGNMENT) {
-			if (tdmr_count_holes(mem, s->base, at) > limit)
+			if (tdmr_count_holes(mem, info, s->base, at) > limit)
 				break;
 			cut = at;
 		}
 		if (!cut) {
-			pr_err("cannot describe TDX memory: the 1 GiB block at %#llx has %u holes, a TDMR can have %u reserved areas\n",
-			       s->base, tdmr_count_holes(mem, s->base, s->base + TDMR_ALIGNMENT),
-			       limit);
+			tdmr_report_holes(mem, info, s->base, limit);
 			return -ENOSPC;
 		}
 		if (*nr == room)
@@ -289,7 +353,8 @@ static int tdmr_spans_split(const struct tdx_memlist *mem, struct tdmr_span *spa
  * gap between them (the gap becomes a reserved area and costs PAMT) until
  * the layout fits, as long as the merged TDMR stays within @limit holes.
  */
-static int tdmr_spans_merge(const struct tdx_memlist *mem, struct tdmr_span *spans,
+static int tdmr_spans_merge(const struct tdx_memlist *mem,
+			    const struct tdx_sysinfo *info, struct tdmr_span *spans,
 			    unsigned int *nr, unsigned int max_tdmrs,
 			    unsigned int limit)
 {
@@ -301,7 +366,7 @@ static int tdmr_spans_merge(const struct tdx_memlist *mem, struct tdmr_span *spa
 			u64 gap = spans[i + 1].base - spans[i].end;
 
 			if (gap >= best_gap ||
-			    tdmr_count_holes(mem, spans[i].base, spans[i + 1].end) > limit)
+			    tdmr_count_holes(mem, info, spans[i].base, spans[i + 1].end) > limit)
 				continue;
 			best_gap = gap;
 			best = i;
@@ -320,7 +385,7 @@ static int tdmr_spans_merge(const struct tdx_memlist *mem, struct tdmr_span *spa
 }
 
 static int tdmrs_layout(struct tdmr_info_list *list, const struct tdx_memlist *mem,
-			unsigned int limit)
+			const struct tdx_sysinfo *info, unsigned int limit)
 {
 	unsigned int i, nr, room = 2 * mem->nr + 2;
 	struct tdmr_span *spans;
@@ -331,9 +396,9 @@ static int tdmrs_layout(struct tdmr_info_list *list, const struct tdx_memlist *m
 		return -ENOMEM;
 
 	nr = tdmr_spans_cover(mem, spans);
-	ret = tdmr_spans_split(mem, spans, &nr, room, limit);
+	ret = tdmr_spans_split(mem, info, spans, &nr, room, limit);
 	if (!ret)
-		ret = tdmr_spans_merge(mem, spans, &nr, list->max_tdmrs, limit);
+		ret = tdmr_spans_merge(mem, info, spans, &nr, list->max_tdmrs, limit);
 	if (ret)
 		goto out;
 
@@ -425,15 +490,15 @@ static int tdmr_range_cmp(const void *a, const void *b)
  * holes and one range per PAMT.
  */
 static int tdmr_set_reserved(struct tdmr_info_list *list, unsigned int idx,
-			     const struct tdx_memlist *mem, unsigned int max_res,
-			     struct tdmr_reserved_area *scratch)
+			     const struct tdx_memlist *mem, const struct tdx_sysinfo *info,
+			     unsigned int max_res, struct tdmr_reserved_area *scratch)
 {
 	struct tdmr_info *tdmr = tdmr_entry(list, idx);
 	u64 base = tdmr->base, end = tdmr->base + tdmr->size;
 	unsigned int i, n, out = 0;
 
 	/* Holes, then PAMTs: absolute start in offset, end in size. */
-	n = tdmr_holes(mem, base, end, scratch);
+	n = tdmr_holes(mem, info, base, end, scratch, mem->nr + 1);
 
 	for (i = 0; i < list->nr_tdmrs; i++) {
 		const struct tdmr_info *t = tdmr_entry(list, i);
@@ -494,14 +559,14 @@ int tdmrs_construct(struct tdmr_info_list *list, const struct tdx_memlist *mem,
 		return -ENOMEM;
 
 	for (limit = max_res; limit; limit--) {
-		ret = tdmrs_layout(list, mem, limit);
+		ret = tdmrs_layout(list, mem, info, limit);
 		if (ret)
 			break;
 		ret = tdmrs_alloc_pamts(list, info, ops);
 		if (ret)
 			break;
 		for (i = 0; i < list->nr_tdmrs && !ret; i++)
-			ret = tdmr_set_reserved(list, i, mem, max_res, scratch);
+			ret = tdmr_set_reserved(list, i, mem, info, max_res, scratch);
 		if (ret != -ENOSPC)
 			break;
 		/* A PAMT took the last reserved area of a TDMR: retry. */

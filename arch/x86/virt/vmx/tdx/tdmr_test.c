@@ -448,19 +448,16 @@ static void map_cmrs(struct kunit *test, const struct tdmr_test_map *map,
 	KUNIT_ASSERT_EQ(test, tdx_emul_add_cmr(m, s, e), 0);
 }
 
-/* Is [@start, @end) RAM of the map, above 1 MiB? */
-static bool map_covers(const struct tdmr_test_map *map, u64 start, u64 end)
+/* The kernel reads the CMRs from the module: give it the model's. */
+static void model_cmrs_to_info(const struct tdx_emul *m, struct tdx_sysinfo *info)
 {
 	unsigned int i;
-	u64 pos = start;
 
-	for (i = 0; i < map->nr && pos < end; i++) {
-		u64 s = max_t(u64, map->ranges[i].start, SZ_1M);
-
-		if (s <= pos && map->ranges[i].end > pos)
-			pos = map->ranges[i].end;
+	info->nr_cmrs = m->nr_cmrs;
+	for (i = 0; i < m->nr_cmrs; i++) {
+		info->cmrs[i].base = m->cmrs[i].base;
+		info->cmrs[i].size = m->cmrs[i].size;
 	}
-	return pos >= end;
 }
 
 /* PAMT bytes a TDMR needs, by the ABI: 16-byte entries per 4K, 2M, 1G page. */
@@ -529,9 +526,10 @@ static bool in_pamt(const struct tdmr_info_list *list, u64 start, u64 end)
 
 /*
  * Every byte of TDX memory is in a TDMR and not reserved, unless a PAMT
- * holds it; nothing else of a TDMR is usable.
+ * holds it; what of a TDMR is usable is convertible memory by the model's
+ * (the firmware's) CMRs.
  */
-static void check_coverage(struct kunit *test, const struct tdmr_test_map *map,
+static void check_coverage(struct kunit *test, const struct tdx_emul *emul,
 			   const struct tdx_memlist *mem, const struct tdmr_info_list *list)
 {
 	unsigned int i, k, j;
@@ -546,9 +544,9 @@ static void check_coverage(struct kunit *test, const struct tdmr_test_map *map,
 			bool last = k == TDX_MAX_RESERVED_AREAS || !ra->size;
 			u64 rs = last ? t->base + t->size : t->base + ra->offset;
 
-			/* Usable part [pos, rs): TDX memory only. */
-			KUNIT_EXPECT_TRUE_MSG(test, pos >= rs || map_covers(map, pos, rs),
-					      "TDMR %u: [%#llx, %#llx) usable but not TDX memory",
+			/* Usable part [pos, rs): convertible memory only. */
+			KUNIT_EXPECT_TRUE_MSG(test, pos >= rs || tdx_emul_cmrs_cover(emul, pos, rs),
+					      "TDMR %u: [%#llx, %#llx) usable but not in a CMR",
 					      i, pos, rs);
 			if (last)
 				break;
@@ -667,6 +665,12 @@ static void tdmr_map_test(struct kunit *test)
 	for (i = 0; i < mem.nr; i++)
 		paper.top[i] = mem.regions[i].end;
 
+	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, emul);
+	tdx_emul_model_init(emul);
+	map_cmrs(test, map, emul);
+	model_cmrs_to_info(emul, &info);
+
 	KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
 	ret = tdmrs_construct(&list, &mem, &info, &ops);
 	KUNIT_EXPECT_EQ(test, ret, map->expect);
@@ -677,10 +681,6 @@ static void tdmr_map_test(struct kunit *test)
 	}
 
 	/* The emulated module's TDH.SYS.CONFIG rules accept the layout. */
-	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, emul);
-	tdx_emul_model_init(emul);
-	map_cmrs(test, map, emul);
 	pa = kunit_kcalloc(test, list.nr_tdmrs, sizeof(*pa), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pa);
 	for (i = 0; i < list.nr_tdmrs; i++)
@@ -688,7 +688,7 @@ static void tdmr_map_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, pa, list.nr_tdmrs), TDXM_SUCCESS);
 	KUNIT_EXPECT_LE(test, list.nr_tdmrs, info.max_tdmrs);
 
-	check_coverage(test, map, &mem, &list);
+	check_coverage(test, emul, &mem, &list);
 
 	/* PAMT bytes: what the ABI says the TDMRs need, what was allocated. */
 	pamt = 0;
@@ -739,6 +739,7 @@ static void tdmr_bad_layouts_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, emul);
 	tdx_emul_model_init(emul);
 	map_cmrs(test, &map, emul);
+	model_cmrs_to_info(emul, &info);
 
 	KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
 	KUNIT_ASSERT_EQ(test, tdmrs_construct(&list, &mem, &info, &ops), 0);
@@ -776,9 +777,179 @@ static void tdmr_bad_layouts_test(struct kunit *test)
 	tdmr_list_free(&list);
 }
 
+
+/*
+ * A map in the style of the Emerald Rapids host of canonical/tdx#135: the
+ * second GiB holds many firmware holes, all inside the first CMR
+ * [1 MiB, 0x6f800000) (the CMRs that host's module reported), and the rest
+ * of that GiB is outside every CMR. Synthetic: 18 runs of 38 MiB of RAM
+ * with 4 MiB firmware-reserved DRAM after each, the last hole up to the
+ * CMR's end; then RAM from 4 GiB to 8 GiB.
+ */
+#define EMR_RUNS	18
+#define EMR_STRIDE	0x2a00000ULL
+#define EMR_RUN		0x2600000ULL
+#define EMR_CMR0_END	0x6f800000ULL
+
+static void emr_map(struct kunit *test, struct tdx_memlist *mem, struct tdx_emul *emul,
+		    bool holes_in_cmr)
+{
+	unsigned int i;
+
+	mem->regions = kunit_kcalloc(test, EMR_RUNS + 2, sizeof(*mem->regions), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mem->regions);
+	mem->regions[0] = (struct tdx_mem_region){ SZ_1M, SZ_1G, 0 };
+	for (i = 0; i < EMR_RUNS; i++) {
+		u64 s = SZ_1G + i * EMR_STRIDE;
+
+		mem->regions[1 + i] = (struct tdx_mem_region){ s, s + EMR_RUN, 0 };
+	}
+	mem->regions[EMR_RUNS + 1] = (struct tdx_mem_region){ SZ_4G, 2 * SZ_4G, 0 };
+	mem->nr = EMR_RUNS + 2;
+	/* The first run continues the RAM below it. */
+	mem->regions[0].end = mem->regions[1].end;
+	memmove(&mem->regions[1], &mem->regions[2], EMR_RUNS * sizeof(*mem->regions));
+	mem->nr--;
+
+	tdx_emul_model_init(emul);
+	if (holes_in_cmr) {
+		KUNIT_ASSERT_EQ(test, tdx_emul_add_cmr(emul, SZ_1M, EMR_CMR0_END), 0);
+	} else {
+		/* The kernel's view, not the firmware's: a CMR per RAM run. */
+		for (i = 0; i + 1 < mem->nr; i++)
+			KUNIT_ASSERT_EQ(test, tdx_emul_add_cmr(emul, mem->regions[i].start,
+							       mem->regions[i].end), 0);
+	}
+	KUNIT_ASSERT_EQ(test, tdx_emul_add_cmr(emul, SZ_4G, 2 * SZ_4G), 0);
+}
+
+/* Places the first PAMT block at a given address, the others top-down. */
+struct placed_pamts {
+	struct paper_pamts paper;
+	u64 first;
+	bool placed;
+};
+
+static u64 placed_alloc(void *data, int nid, unsigned long nr_pages)
+{
+	struct placed_pamts *p = data;
+
+	if (!p->placed) {
+		p->placed = true;
+		p->paper.pages += nr_pages;
+		return p->first;
+	}
+	return paper_alloc(&p->paper, nid, nr_pages);
+}
+
+static void placed_free(void *data, u64 pa, unsigned long nr_pages)
+{
+	struct placed_pamts *p = data;
+
+	paper_free(&p->paper, pa, nr_pages);
+}
+
+static void tdmr_cmr_holes_test(struct kunit *test)
+{
+	struct tdx_sysinfo info;
+	struct tdx_memlist mem;
+	struct tdx_emul *emul;
+	unsigned int r, end_side, tried = 0;
+	u64 first_size;
+
+	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, emul);
+	emr_map(test, &mem, emul, true);
+	test_sysinfo(&info);
+	model_cmrs_to_info(emul, &info);
+	/* The first TDMR, [0, 2 GiB), gets the first PAMT block. */
+	first_size = abi_pamt_bytes(2ULL * SZ_1G);
+
+	/* The PAMT at the start and at the end of every RAM run of that GiB. */
+	for (r = 0; r < mem.nr - 1; r++) {
+		const struct tdx_mem_region *run = &mem.regions[r];
+
+		for (end_side = 0; end_side < 2; end_side++) {
+			struct placed_pamts placed = {};
+			struct tdx_pamt_ops ops = {
+				.alloc = placed_alloc, .free = placed_free, .data = &placed,
+			};
+			struct tdmr_info_list list = {};
+			u64 *pa, at;
+			unsigned int i;
+
+			at = end_side ? run->end - first_size : max_t(u64, run->start, SZ_1G);
+			if (at < SZ_1G || at + first_size > run->end)
+				continue;
+			placed.first = at;
+			placed.paper.mem = &mem;
+			placed.paper.top = kunit_kcalloc(test, mem.nr, sizeof(u64), GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, placed.paper.top);
+			for (i = 0; i < mem.nr; i++)
+				placed.paper.top[i] = mem.regions[i].end;
+			/* Nothing else goes where the first block is. */
+			placed.paper.top[r] = min(placed.paper.top[r], at);
+
+			KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
+			KUNIT_EXPECT_EQ_MSG(test, tdmrs_construct(&list, &mem, &info, &ops), 0,
+					    "PAMT at %#llx", at);
+			if (!list.nr_tdmrs) {
+				tdmr_list_free(&list);
+				continue;
+			}
+			pa = kunit_kcalloc(test, list.nr_tdmrs, sizeof(*pa), GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, pa);
+			for (i = 0; i < list.nr_tdmrs; i++)
+				pa[i] = __pa(tdmr_entry(&list, i));
+			KUNIT_EXPECT_EQ_MSG(test, tdx_emul_check_tdmrs(emul, pa, list.nr_tdmrs),
+					    TDXM_SUCCESS, "PAMT at %#llx", at);
+			check_coverage(test, emul, &mem, &list);
+			/* Reserved: [0, 1 MiB), the CMR's tail, the PAMT: areas to spare. */
+			KUNIT_EXPECT_EQ(test, tdmr_entry(&list, 0)->reserved_areas[3].size, 0);
+			tdmrs_free_pamts(&list, &ops);
+			tdmr_list_free(&list);
+			tried++;
+		}
+	}
+	KUNIT_EXPECT_GE(test, tried, 2 * (mem.nr - 1) - 2);
+}
+
+/* The same holes outside every CMR are more than a TDMR can reserve. */
+static void tdmr_cmr_holes_outside_test(struct kunit *test)
+{
+	struct tdmr_info_list list = {};
+	struct paper_pamts paper = {};
+	struct tdx_pamt_ops ops = {
+		.alloc = paper_alloc, .free = paper_free, .data = &paper,
+	};
+	struct tdx_sysinfo info;
+	struct tdx_memlist mem;
+	struct tdx_emul *emul;
+	unsigned int i;
+
+	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, emul);
+	emr_map(test, &mem, emul, false);
+	test_sysinfo(&info);
+	model_cmrs_to_info(emul, &info);
+	paper.mem = &mem;
+	paper.top = kunit_kcalloc(test, mem.nr, sizeof(*paper.top), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, paper.top);
+	for (i = 0; i < mem.nr; i++)
+		paper.top[i] = mem.regions[i].end;
+
+	KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
+	KUNIT_EXPECT_EQ(test, tdmrs_construct(&list, &mem, &info, &ops), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, paper.pages, 0);
+	KUNIT_EXPECT_EQ(test, list.nr_tdmrs, 0);
+	tdmr_list_free(&list);
+}
+
 static struct kunit_case tdx_tdmr_cases[] = {
 	KUNIT_CASE_PARAM(tdmr_map_test, tdmr_map_gen_params),
 	KUNIT_CASE(tdmr_bad_layouts_test),
+	KUNIT_CASE(tdmr_cmr_holes_test),
+	KUNIT_CASE(tdmr_cmr_holes_outside_test),
 	{}
 };
 

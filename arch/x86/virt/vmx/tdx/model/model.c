@@ -80,7 +80,12 @@ static struct tdx_emul *tdx_emul_active;
  * kernel memory and would come back with the image; two marks, set
  * together right before every snapshot (the model's syscore suspend), tell
  * a restore from a resume within the same boot: only the one in the image
- * survives a restore. Written with IRQs off on the last online CPU, and
+ * survives a restore. The model's syscore ops are registered before any
+ * that can veto a sleep (arch_initcall), so its suspend runs last: a vetoed
+ * or tested (pm_test) snapshot never looks restored. The nosave mark is in
+ * the kernel image, so the restoring boot must load the kernel where the
+ * image's was (the s4 test boot uses nokaslr); elsewhere it reads whatever
+ * that boot kept there. Written with IRQs off on the last online CPU, and
  * read under tdx_emul_module.lock.
  */
 static bool tdx_emul_snapshot;
