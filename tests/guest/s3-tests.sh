@@ -11,24 +11,7 @@
 # until the tests online it. The packages TDs need are the ones the module
 # was initialized on, whichever were online at boot.
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $*"; }
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-dmesg_has() { dmesg | grep -q "$1"; }
-is() { [ "$(cat "$1")" = "$2" ]; }
-EMUL=/sys/kernel/debug/tdx_emul
-TDS=$EMUL/tds
-td() { echo "$1" >$TDS; }
-# write_fails <error text> <value> <file>
-write_fails() {
-	err=$( (echo "$2" >"$3") 2>&1 ) && return 1
-	case "$err" in *"$1"*) return 0 ;; *) echo "# $3: $err"; return 1 ;; esac
-}
+. /tap.sh
 cpus() { v=$1; shift; for c in "$@"; do echo "$v" >/sys/devices/system/cpu/cpu$c/online || return 1; done; }
 # The model's own view: packages of the platform without an online CPU.
 offline_pkgs() { grep -qx "offline packages: $1" $TDS; }

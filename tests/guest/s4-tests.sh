@@ -11,24 +11,7 @@
 # boot's firmware loaded is a fresh one (the model keeps its state outside
 # the image); the kernel must learn that from the module.
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $*"; }
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-dmesg_has() { dmesg | grep -q "$1"; }
-is() { [ "$(cat "$1")" = "$2" ]; }
-EMUL=/sys/kernel/debug/tdx_emul
-TDS=$EMUL/tds
-td() { echo "$1" >$TDS; }
-# write_fails <error text> <value> <file>
-write_fails() {
-	err=$( (echo "$2" >"$3") 2>&1 ) && return 1
-	case "$err" in *"$1"*) return 0 ;; *) echo "# $3: $err"; return 1 ;; esac
-}
+. /tap.sh
 
 echo "TAP version 13"
 # The boot with resume= reaches /init only when it restored no image.

@@ -5,15 +5,7 @@
 # without TDX) or "emulated" (booted with tdx_emulate). Requests to the
 # QEMU monitor go through ttyS1 to scripts/qemu.py.
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n $*"; }
-# check <description> <command...>: one TAP line for the command's status.
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
+. /tap.sh
 
 stty -F /dev/ttyS1 raw -echo
 exec 3<>/dev/ttyS1
@@ -24,11 +16,8 @@ qmp() {
 	case "$QMP_REPLY" in OK*) return 0 ;; *) return 1 ;; esac
 }
 
-dmesg_has() { dmesg | grep -q "$1"; }
-no_dmesg() { ! dmesg | grep -q "$1"; }
 has_flag() { grep -qw tdx_host_platform /proc/cpuinfo; }
 no_flag() { ! has_flag; }
-is() { [ "$(cat "$1")" = "$2" ]; }
 
 nr_packages() {
 	cat /sys/devices/system/cpu/cpu[0-9]*/topology/physical_package_id | sort -u | wc -l
@@ -74,11 +63,6 @@ wait_for() {
 memtotal_kb() { awk '/^MemTotal:/ { print $2 }' /proc/meminfo; }
 grew_by_mb() { [ $(( $(memtotal_kb) - MEM_BEFORE )) -ge $(($1 * 1024)) ]; }
 
-# write_fails <errno text> <value> <file>: the write fails with that error.
-write_fails() {
-	err=$( (echo "$2" >"$3") 2>&1 ) && return 1
-	case "$err" in *"$1"*) return 0 ;; *) echo "# $3: $err"; return 1 ;; esac
-}
 writes() { echo "$1" >"$2" && is "$2" "$1"; }
 
 # ospm_is <device id> <source> <status>: QEMU recorded that _OST result for
@@ -125,10 +109,7 @@ probed_stays_offline() {
 pamt_line() { dmesg | grep -o 'virt/tdx: [0-9]* KB allocated for PAMT.*' | head -n 1; }
 
 # ---- TD-aware CPU offline and sleep policy (tdx_hotplug.h) ----
-EMUL=/sys/kernel/debug/tdx_emul
-TDS=$EMUL/tds
 CPU=/sys/devices/system/cpu
-td() { echo "$1" >$TDS; }
 nr_tds() { awk '/^tds:/ { print $2 }' $TDS; }
 cpu_set() { echo "$2" >$CPU/cpu$1/online; }
 cpu_is() { is $CPU/cpu$1/online "$2"; }
@@ -313,6 +294,14 @@ absent)
 			write_fails "Invalid argument" 2 $HP/$p/enabled
 	done
 	check "absent: no hotplug profile is locked" no_dmesg "hotplug disabled and locked"
+	# The kernel without the test platform (scripts/boot.sh shipped) stops
+	# here: the runtime hot-add and the CPU and sleep paths below are the
+	# base kernel's code on a machine without TDX, which the test kernel's
+	# own TDX-absent boot runs in full.
+	if grep -qw tdx_test_quick /proc/cmdline; then
+		echo "1..$n"
+		exit 0
+	fi
 
 	MEM_BEFORE=$(memtotal_kb)
 	check "absent: runtime pc-dimm add through the monitor" add_dimm

@@ -350,8 +350,11 @@ static int tdmr_spans_split(const struct tdx_memlist *mem,
 
 /*
  * More TDMRs than the module takes: merge the neighbours with the smallest
- * gap between them (the gap becomes a reserved area and costs PAMT) until
- * the layout fits, as long as the merged TDMR stays within @limit holes.
+ * gap between them (the gap costs PAMT, and a reserved area where it leaves
+ * the CMRs) until the layout fits, as long as the merged TDMR stays within
+ * @limit holes. Among equal gaps the smallest merged TDMR wins: its PAMT
+ * is one contiguous allocation, and merging into the same TDMR again and
+ * again would make that one large.
  */
 static int tdmr_spans_merge(const struct tdx_memlist *mem,
 			    const struct tdx_sysinfo *info, struct tdmr_span *spans,
@@ -360,15 +363,17 @@ static int tdmr_spans_merge(const struct tdx_memlist *mem,
 {
 	while (*nr > max_tdmrs) {
 		unsigned int i, best = UINT_MAX;
-		u64 best_gap = U64_MAX;
+		u64 best_gap = U64_MAX, best_size = U64_MAX;
 
 		for (i = 0; i + 1 < *nr; i++) {
 			u64 gap = spans[i + 1].base - spans[i].end;
+			u64 size = spans[i + 1].end - spans[i].base;
 
-			if (gap >= best_gap ||
+			if (gap > best_gap || (gap == best_gap && size >= best_size) ||
 			    tdmr_count_holes(mem, info, spans[i].base, spans[i + 1].end) > limit)
 				continue;
 			best_gap = gap;
+			best_size = size;
 			best = i;
 		}
 		if (best == UINT_MAX) {

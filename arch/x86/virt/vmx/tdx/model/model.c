@@ -46,6 +46,7 @@
 #include <linux/notifier.h>
 #include <linux/panic.h>
 #include <linux/printk.h>
+#include <linux/random.h>
 #include <linux/sizes.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -77,19 +78,21 @@ static struct tdx_emul *tdx_emul_active;
  * and another boot restores it after the platform was powered off. The
  * TDX module's memory is not the kernel's: what the restored kernel finds
  * is the module that boot's firmware loaded, freshly. The model's state is
- * kernel memory and would come back with the image; two marks, set
- * together right before every snapshot (the model's syscore suspend), tell
- * a restore from a resume within the same boot: only the one in the image
- * survives a restore. The model's syscore ops are registered before any
+ * kernel memory and would come back with the image. Two marks, both set
+ * to this boot's id by every syscore suspend, tell a restore from a resume
+ * within the same boot: one is in the image, the other in the nosave
+ * section, which a restore leaves as the restoring boot had it (that boot
+ * runs a syscore suspend of its own before it jumps into the image, and
+ * writes its id there). The model's syscore ops are registered before any
  * that can veto a sleep (arch_initcall), so its suspend runs last: a vetoed
  * or tested (pm_test) snapshot never looks restored. The nosave mark is in
  * the kernel image, so the restoring boot must load the kernel where the
- * image's was (the s4 test boot uses nokaslr); elsewhere it reads whatever
- * that boot kept there. Written with IRQs off on the last online CPU, and
- * read under tdx_emul_module.lock.
+ * image's was (the s4 test boot uses nokaslr). Written with IRQs off on
+ * the last online CPU, and read under tdx_emul_module.lock.
  */
-static bool tdx_emul_snapshot;
-static bool tdx_emul_snapshot_nosave __nosavedata;
+static u64 tdx_emul_boot_id __ro_after_init;
+static u64 tdx_emul_snapshot;
+static u64 tdx_emul_snapshot_nosave __nosavedata;
 
 /* CPUs in VMX operation, as far as the platform is concerned. */
 static cpumask_t tdx_emul_vmx;
@@ -944,11 +947,11 @@ static void tdx_emul_check_restore(void)
 
 	raw_spin_lock_irqsave(&m->lock, flags);
 	if (tdx_emul_snapshot) {
-		restored = !tdx_emul_snapshot_nosave;
+		restored = tdx_emul_snapshot_nosave != tdx_emul_snapshot;
 		if (restored)
 			tdx_emul_power_cycle(m);
-		tdx_emul_snapshot = false;
-		tdx_emul_snapshot_nosave = false;
+		tdx_emul_snapshot = 0;
+		tdx_emul_snapshot_nosave = 0;
 	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 	if (restored)
@@ -957,8 +960,8 @@ static void tdx_emul_check_restore(void)
 
 static int tdx_emul_syscore_suspend(void)
 {
-	tdx_emul_snapshot = true;
-	tdx_emul_snapshot_nosave = true;
+	tdx_emul_snapshot = tdx_emul_boot_id;
+	tdx_emul_snapshot_nosave = tdx_emul_boot_id;
 	return 0;
 }
 
@@ -1160,6 +1163,7 @@ static int __init tdx_emul_init(void)
 
 	tdx_emul_model_init(&tdx_emul_module);
 	tdx_emul_describe_platform(&tdx_emul_module);
+	tdx_emul_boot_id = get_random_u64() | 1;
 	tdx_emul_set_active(&tdx_emul_module);
 	acpi_os_set_prepare_sleep(tdx_emul_prepare_sleep);
 	register_syscore_ops(&tdx_emul_syscore_ops);
