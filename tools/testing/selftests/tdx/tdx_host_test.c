@@ -312,13 +312,7 @@ FIXTURE(uswsusp)
 
 FIXTURE_SETUP(uswsusp)
 {
-	unsigned long long msr;
-
 	self->fd = -1;
-	if (!emulated_platform(&msr))
-		SKIP(return, "not the emulated TDX platform");
-	if (access("/dev/snapshot", F_OK))
-		SKIP(return, "no /dev/snapshot (CONFIG_HIBERNATION off)");
 }
 
 FIXTURE_TEARDOWN(uswsusp)
@@ -329,14 +323,6 @@ FIXTURE_TEARDOWN(uswsusp)
 	}
 	if (self->td)
 		EXPECT_EQ(0, write_file(EMUL_TDS, "destroy"));
-}
-
-static int td_create(FIXTURE_DATA(uswsusp) *self)
-{
-	int ret = write_file(EMUL_TDS, "create");
-
-	self->td = !ret;
-	return ret;
 }
 
 /* How many "tds: <n>" the emulated platform lists. */
@@ -353,9 +339,17 @@ static int tds_alive(void)
 TEST_F_TIMEOUT(uswsusp, emulated_td_after_freeze, 300)
 {
 	int in_suspend = -1, ret, err, fd;
+	unsigned long long msr;
 	char *log;
 
-	ASSERT_EQ(0, td_create(self));
+	/* In the test, not the setup: 6.1's harness runs a test its setup skipped. */
+	if (!emulated_platform(&msr))
+		SKIP(return, "not the emulated TDX platform");
+	if (access("/dev/snapshot", F_OK))
+		SKIP(return, "no /dev/snapshot (CONFIG_HIBERNATION off)");
+
+	ASSERT_EQ(0, write_file(EMUL_TDS, "create"));
+	self->td = true;
 	fd = open("/dev/snapshot", O_RDONLY);
 	err = errno;
 	if (fd >= 0)
@@ -369,8 +363,9 @@ TEST_F_TIMEOUT(uswsusp, emulated_td_after_freeze, 300)
 	ASSERT_LE(0, self->fd) TH_LOG("open(/dev/snapshot) without TDs: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(self->fd, SNAPSHOT_FREEZE, 0))
 		TH_LOG("SNAPSHOT_FREEZE: %s", strerror(errno));
-	ret = td_create(self);
+	ret = write_file(EMUL_TDS, "create");
 	ASSERT_EQ(0, ret) TH_LOG("creating a TD after the freeze: %s", strerror(-ret));
+	self->td = true;
 
 	ret = ioctl(self->fd, SNAPSHOT_CREATE_IMAGE, &in_suspend);
 	err = errno;

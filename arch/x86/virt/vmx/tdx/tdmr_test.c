@@ -779,7 +779,6 @@ static void tdmr_bad_layouts_test(struct kunit *test)
 	tdmr_list_free(&list);
 }
 
-
 /*
  * A map in the style of the Emerald Rapids host of canonical/tdx#135: the
  * second GiB holds many firmware holes, all inside the first CMR
