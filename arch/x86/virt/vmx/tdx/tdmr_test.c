@@ -462,6 +462,20 @@ static void model_cmrs_to_info(const struct tdx_emul *m, struct tdx_sysinfo *inf
 	}
 }
 
+/* The model's TDH.SYS.CONFIG verdict on a TDMR list, by physical address. */
+static u64 model_judges(struct kunit *test, const struct tdx_emul *emul,
+			const struct tdmr_info_list *list)
+{
+	unsigned int i;
+	u64 *pa;
+
+	pa = kunit_kcalloc(test, list->nr_tdmrs, sizeof(*pa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pa);
+	for (i = 0; i < list->nr_tdmrs; i++)
+		pa[i] = __pa(tdmr_entry(list, i));
+	return tdx_emul_check_tdmrs(emul, pa, list->nr_tdmrs);
+}
+
 /* PAMT bytes a TDMR needs, by the ABI: 16-byte entries per 4K, 2M, 1G page. */
 static u64 abi_pamt_bytes(u64 tdmr_size)
 {
@@ -651,7 +665,7 @@ static void tdmr_map_test(struct kunit *test)
 	struct tdx_pamt_ops ops = {
 		.alloc = paper_alloc, .free = paper_free, .data = &paper,
 	};
-	u64 pamt, minimum, covered, up_pamt, *pa;
+	u64 pamt, minimum, covered, up_pamt;
 	struct tdx_sysinfo info;
 	struct tdx_memlist mem;
 	struct tdx_emul *emul;
@@ -683,11 +697,7 @@ static void tdmr_map_test(struct kunit *test)
 	}
 
 	/* The emulated module's TDH.SYS.CONFIG rules accept the layout. */
-	pa = kunit_kcalloc(test, list.nr_tdmrs, sizeof(*pa), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pa);
-	for (i = 0; i < list.nr_tdmrs; i++)
-		pa[i] = __pa(tdmr_entry(&list, i));
-	KUNIT_EXPECT_EQ(test, tdx_emul_check_tdmrs(emul, pa, list.nr_tdmrs), TDXM_SUCCESS);
+	KUNIT_EXPECT_EQ(test, model_judges(test, emul, &list), TDXM_SUCCESS);
 	KUNIT_EXPECT_LE(test, list.nr_tdmrs, info.max_tdmrs);
 
 	check_coverage(test, emul, &mem, &list);
@@ -876,7 +886,7 @@ static void tdmr_cmr_holes_test(struct kunit *test)
 				.alloc = placed_alloc, .free = placed_free, .data = &placed,
 			};
 			struct tdmr_info_list list = {};
-			u64 *pa, at;
+			u64 at;
 			unsigned int i;
 
 			at = end_side ? run->end - first_size : max_t(u64, run->start, SZ_1G);
@@ -898,11 +908,7 @@ static void tdmr_cmr_holes_test(struct kunit *test)
 				tdmr_list_free(&list);
 				continue;
 			}
-			pa = kunit_kcalloc(test, list.nr_tdmrs, sizeof(*pa), GFP_KERNEL);
-			KUNIT_ASSERT_NOT_NULL(test, pa);
-			for (i = 0; i < list.nr_tdmrs; i++)
-				pa[i] = __pa(tdmr_entry(&list, i));
-			KUNIT_EXPECT_EQ_MSG(test, tdx_emul_check_tdmrs(emul, pa, list.nr_tdmrs),
+			KUNIT_EXPECT_EQ_MSG(test, model_judges(test, emul, &list),
 					    TDXM_SUCCESS, "PAMT at %#llx", at);
 			check_coverage(test, emul, &mem, &list);
 			/* Reserved: [0, 1 MiB), the CMR's tail, the PAMT: areas to spare. */
