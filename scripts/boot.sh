@@ -3,14 +3,15 @@
 #
 # Boot the test kernel once in QEMU and grade what happened.
 #
-#   boot.sh absent|emulated|shipped|s3|s4 [--show|--demo]
+#   boot.sh absent|emulated|shipped|s3|s4|failed [--show|--demo]
 #
 # absent: a machine without TDX; emulated: booted with tdx_emulate;
 # shipped: the kernel of the series without its test platform (KERNEL),
 # on a machine without TDX, graded like "absent"; s3: emulated, real S3
 # only (tests/guest/s3-tests.sh); s4: emulated, real hibernation to a
 # virtio-blk swap disk, then a second QEMU run that resumes from it
-# (tests/guest/s4-tests.sh). The
+# (tests/guest/s4-tests.sh); failed: emulated, the TDX module's
+# initialization failed by fault injection (tests/guest/failed-tests.sh). The
 # serial log is kept in build/logs/boot-<mode>.log. Results (one line per
 # test: PASS/FAIL/SKIP) are appended to $RESULTS; --show prints the kernel's
 # TDX lines and the status block; --demo (`make run`) boots as a user
@@ -22,7 +23,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mode=${1:?usage: boot.sh absent|emulated|shipped|s3|s4 [--show|--demo]}
+mode=${1:?usage: boot.sh absent|emulated|shipped|s3|s4|failed [--show|--demo]}
 show=${2:-}
 RESULTS=${RESULTS:-$BUILD/results.txt}
 logs=$BUILD/logs
@@ -56,6 +57,8 @@ elif [ "$mode" = s4 ]; then
 	rm -f "$disk"
 	truncate -s 2G "$disk"
 	qemu_extra=(-drive "file=$disk,if=virtio,format=raw,cache=unsafe")
+elif [ "$mode" = failed ]; then
+	append="$append $emulate tdx_test_failed kunit.filter_glob=none"
 elif [ "$mode" = shipped ]; then
 	# The system tests stop after the checks of the TDX-absent path that
 	# differ between the kernels (tests/guest/system-tests.sh).
@@ -164,9 +167,10 @@ section kselftest | awk '
 while read -r verdict name; do
 	result "$verdict" "kselftest ($mode): $name"
 done
-# The sleep boots (s3, s4) run their own script, no kselftests.
+# The sleep boots (s3, s4) and the failed boot run their own script, no
+# kselftests.
 sleep_boot=false
-case $mode in s3 | s4) sleep_boot=true ;; esac
+case $mode in s3 | s4 | failed) sleep_boot=true ;; esac
 $sleep_boot || section kselftest | grep -q '^ok 1 selftests: tdx: tdx_host_test' ||
 	result FAIL "kselftest ($mode): tdx_host_test did not pass as a whole"
 

@@ -22,6 +22,9 @@ make -s -C "$TREE/tools/testing/selftests" O="$BUILD/kselftest-build" TARGETS=td
 	{ cat "$BUILD/kselftest.log"; die "building the kselftests failed"; }
 
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,etc}
+# An unprivileged user for the tests of what sysfs shows to whom.
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 cp /bin/busybox "$root/bin/"
 for a in $(/bin/busybox --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"

@@ -28,7 +28,8 @@ echo none >/sys/power/pm_test
 echo deep >/sys/power/mem_sleep
 check "packages: booted with package 1 offline (the model sees 1 offline package)" offline_pkgs 1
 check "packages: creating the first TD with package 1 offline -> EBUSY, the module stays uninitialized" \
-	eval 'write_fails "Device or resource busy" create $TDS && ! dmesg_has "virt/tdx: module initialized"'
+	eval 'write_fails "Device or resource busy" create $TDS && ! dmesg_has "virt/tdx: module initialized" &&
+	      is $TDXSYS/state uninitialized'
 check "packages: CPUs 2 and 3 come online" eval 'cpus 1 2 3 && offline_pkgs 0'
 check "s3: a TD is created (the TDX module is initialized)" \
 	eval 'td create && dmesg_has "virt/tdx: module initialized"'
@@ -45,6 +46,9 @@ check "s3: the platform lost the TDX module (the model saw the ACPI S3 entry)" i
 check "s3: creating a TD -> ENODEV" write_fails "No such device" create $TDS
 check "s3: the kernel learned it from the module: TDX is unusable until the next boot" \
 	dmesg_has "the TDX module did not survive system sleep (S3 or S4): TDX is unusable until the next boot"
+check "s3: sysfs: state lost, no TD; the version and the TDMRs the lost module had are still shown" \
+	eval 'is $TDXSYS/state lost && is $TDXSYS/nr_tds 0 && is $TDXSYS/version 1.5.00 &&
+	      [ -n "$(cat $TDXSYS/tdmrs)" ]'
 check "s3: CPU 1 goes offline and online after S3" \
 	eval 'echo 0 >/sys/devices/system/cpu/cpu1/online && echo 1 >/sys/devices/system/cpu/cpu1/online'
 echo "1..$n"

@@ -46,5 +46,6 @@ check "s4: the model: the TDX module is the fresh one the firmware loaded" \
 check "s4: creating a TD -> ENODEV" write_fails "No such device" create $TDS
 check "s4: the kernel learned it from the module: TDX is unusable until the next boot" \
 	dmesg_has "the TDX module did not survive system sleep (S3 or S4): TDX is unusable until the next boot"
+check "s4: sysfs: state lost" is $TDXSYS/state lost
 swapoff /dev/vda
 echo "1..$n"

@@ -40,3 +40,20 @@ if grep -q ' policy: ' /tmp/system.tap 2>/dev/null; then
 	done
 fi
 echo "CPUs online:         $(cat /sys/devices/system/cpu/online) of $(cat /sys/devices/system/cpu/present) present"
+# The TDX state as sysfs shows it (Documentation/ABI/testing/sysfs-devices-platform-tdx_host).
+d=/sys/devices/platform/tdx_host
+if [ -d $d ]; then
+	echo "TDX in sysfs:        $d"
+	for f in state failure version build features0 private_keyids keyids_free nr_tds; do
+		printf '  %-15s %s\n' "$f" "$(cat $d/$f 2>&1 | sed 's/^cat: [^:]*: //')"
+	done
+	printf '  %-15s %s\n' pamt_bytes "$(tr '\n' ' ' <$d/pamt_bytes)"
+	for f in cmrs tdmrs; do
+		if [ -n "$(cat $d/$f 2>/dev/null)" ]; then
+			echo "  $f (root only):"
+			sed 's/^/    /' $d/$f
+		fi
+	done
+else
+	echo "TDX in sysfs:        no tdx_host device (the BIOS did not enable TDX)"
+fi

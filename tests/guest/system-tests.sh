@@ -201,12 +201,28 @@ stress_and_watch() {
 policy_emulated() {
 	check "init: the TDX module is not initialized before it is needed" \
 		no_dmesg "virt/tdx: module initialized"
+	check "sysfs: before the first TD, state reads uninitialized" is $TDXSYS/state uninitialized
+	check "sysfs: no version, failure or CMRs yet (ENODATA), no TDMRs, no PAMT" \
+		eval 'nodata $TDXSYS/version && nodata $TDXSYS/failure && nodata $TDXSYS/cmrs && no_pamt'
+	check "sysfs: the private KeyIDs are the platform's ($(model_keyids)), no TD, all but the module's free" \
+		eval 'keyids_are_the_platforms 0 && is $TDXSYS/nr_tds 0'
 	check "init: the first TD with CPU 3 offline -> EBUSY, the log says to online it" \
 		eval 'cpu_set 3 0 && write_fails "Device or resource busy" create $TDS &&
 		      dmesg_has "CPU 3 is offline, and TDX needs every present CPU online"'
-	check "init: that left the module uninitialized: with CPU 3 back, a TD is created" \
-		eval 'cpu_set 3 1 && no_dmesg "TDX module initialization failed" && td create && td destroy'
+	check "init: that left the module uninitialized (sysfs says so): with CPU 3 back, a TD is created" \
+		eval 'is $TDXSYS/state uninitialized && cpu_set 3 1 &&
+		      no_dmesg "TDX module initialization failed" && td create && td destroy'
 	check "policy: a TD is created through the core path" eval 'td create && [ "$(nr_tds)" = 1 ]'
+	check "sysfs: state initialized, version 1.5.00, build 0 of 20250101, features0 NO_RBP_MOD (the model's)" \
+		eval 'is $TDXSYS/state initialized && is $TDXSYS/version 1.5.00 &&
+		      is $TDXSYS/build "0 20250101" && is $TDXSYS/features0 0x40000 && nodata $TDXSYS/failure'
+	check "sysfs: the CMRs are the model's" cmrs_are_the_models
+	check "sysfs: the TDMRs and the PAMT bytes are what the model was configured with" tdmrs_are_the_models
+	check "sysfs: 1 TD (the test interface's count), one KeyID fewer free" \
+		eval 'is $TDXSYS/nr_tds "$(nr_tds)" && keyids_are_the_platforms 1'
+	check "sysfs: no file can be written, not even by root" view_is_read_only
+	check "sysfs: nobody reads the state and the counts, not the addresses (cmrs, tdmrs)" unprivileged_view
+	echo "# sysfs: PAMT $(tr '\n' ' ' <$TDXSYS/pamt_bytes)bytes; $(grep -c '^ *reserved' $TDXSYS/tdmrs) reserved areas in $(grep -vc '^ ' $TDXSYS/tdmrs) TDMRs"
 	check "policy: creating it enabled TDX on every CPU (SYS.INIT, LP.INIT on CPUs 0-3)" \
 		grep -qx "lp-initialized cpus: 0-3" $TDS
 	check "init: creating the first TD initialized the TDX module, the log says so" \
@@ -240,7 +256,8 @@ policy_emulated() {
 	FIG_TD=$(offline_online_ms 1 10)
 	check "policy: CPU 1 offline+online x10 with a TD held (${FIG_TD} ms per cycle)" [ -n "$FIG_TD" ]
 	echo "# FIGURE CPU offline+online in QEMU TCG, TDX emulated, 1 TD held: ${FIG_TD} ms per cycle"
-	check "policy: the TD is destroyed" eval 'td destroy && [ "$(nr_tds)" = 0 ]'
+	check "policy: the TD is destroyed (sysfs counts 0 TDs)" \
+		eval 'td destroy && [ "$(nr_tds)" = 0 ] && is $TDXSYS/nr_tds 0 && keyids_are_the_platforms 0'
 	check "policy: without TDs, CPU 2 (all of package 1) goes offline" cpu_set 2 0
 	check "policy: creating a TD while package 1 is offline -> EBUSY" \
 		eval 'write_fails "Device or resource busy" create $TDS && dmesg_has "cannot create a TD: package 1 has no online CPU"'
@@ -294,6 +311,8 @@ absent)
 			write_fails "Invalid argument" 2 $HP/$p/enabled
 	done
 	check "absent: no hotplug profile is locked" no_dmesg "hotplug disabled and locked"
+	check "absent: no tdx_host device in sysfs (the BIOS did not enable TDX)" \
+		eval '[ ! -e $TDXSYS ] && [ ! -e /sys/bus/platform/devices/tdx_host ]'
 	# The kernel without the test platform (scripts/boot.sh shipped) stops
 	# here: the runtime hot-add and the CPU and sleep paths below are the
 	# base kernel's code on a machine without TDX, which the test kernel's

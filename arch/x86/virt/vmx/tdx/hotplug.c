@@ -135,6 +135,17 @@ static int tdx_cpu_offline(unsigned int cpu)
 }
 
 /**
+ * tdx_nr_tds() - How many TDs hold a private KeyID
+ *
+ * Context: Any context. The number may change right after it was read.
+ * Return: the number of TDs.
+ */
+unsigned int tdx_nr_tds(void)
+{
+	return atomic_read(&tdx_td_count);
+}
+
+/**
  * tdx_platform_state() - Can TDs be run?
  *
  * Context: Any context.

@@ -38,7 +38,7 @@
 struct tdx_keyid_range tdx_keyids __ro_after_init;
 
 /* The platform's TDX module. */
-static struct tdx_module tdx_platform_module = {
+struct tdx_module tdx_platform_module = {
 	.sysinit_lock	= __RAW_SPIN_LOCK_UNLOCKED(tdx_platform_module.sysinit_lock),
 	.lp_init_err	= ATOMIC_INIT(0),
 	.lock		= __MUTEX_INITIALIZER(tdx_platform_module.lock),
@@ -200,7 +200,15 @@ int seamcall_status_to_errno(u64 status)
 	}
 }
 
-static const char *seamcall_leaf_name(u64 fn)
+/**
+ * seamcall_leaf_name() - Name a SEAMCALL leaf
+ * @fn:		the leaf
+ *
+ * Context: Any context.
+ * Return: the ABI's name of the leaf, or "SEAMCALL" for one this code does
+ * not issue.
+ */
+const char *seamcall_leaf_name(u64 fn)
 {
 	switch (fn) {
 	case TDH_SYS_KEY_CONFIG:
@@ -292,6 +300,37 @@ int seamcall_describe(char *buf, size_t size, u64 fn, u64 status, int err)
 					seamcall_statuses[i].why, status);
 	return snprintf(buf, size, "%s (leaf %llu) failed: TDX module status %#llx (%d)",
 			name, fn, status, err);
+}
+
+/**
+ * seamcall_status_name() - Name a SEAMCALL failure
+ * @buf:	where to write the name
+ * @size:	its size
+ * @status:	the raw status of a failed SEAMCALL
+ *
+ * Description: The ABI's name of the status (TDX_OPERAND_INVALID, ...),
+ * VMfailInvalid, #UD or #GP, or the status in hex when this code does not
+ * know it.
+ *
+ * Context: Any context.
+ * Return: the length of the name, as snprintf() returns it.
+ */
+int seamcall_status_name(char *buf, size_t size, u64 status)
+{
+	unsigned int i;
+
+	switch (status) {
+	case TDX_SEAMCALL_VMFAILINVALID:
+		return snprintf(buf, size, "VMfailInvalid");
+	case TDX_SEAMCALL_UD:
+		return snprintf(buf, size, "#UD");
+	case TDX_SEAMCALL_GP:
+		return snprintf(buf, size, "#GP");
+	}
+	for (i = 0; i < ARRAY_SIZE(seamcall_statuses); i++)
+		if ((status & TDX_STATUS_MASK) == seamcall_statuses[i].status)
+			return snprintf(buf, size, "TDX_%s", seamcall_statuses[i].name);
+	return snprintf(buf, size, "%#llx", status);
 }
 
 static void seamcall_report(u64 fn, u64 status, int err)
@@ -477,14 +516,23 @@ int tdx_cpu_enable(void)
 }
 EXPORT_SYMBOL_GPL(tdx_cpu_enable);
 
+/* Keep what a SEAMCALL of the initialization failed with, for sysfs. */
+static void tdx_module_failed_call(struct tdx_module *m, u64 fn, u64 status)
+{
+	m->fail_leaf = fn;
+	m->fail_status = status;
+}
+
 static int tdx_md_read(struct tdx_module *m, u64 id, u64 *val)
 {
 	struct tdx_module_args args = { .rdx = id };
 	unsigned int size = TDX_MD_SIZE_CODE(id);
+	u64 status;
 	int ret;
 
-	ret = seamcall(TDH_SYS_RD, &args, NULL);
+	ret = seamcall(TDH_SYS_RD, &args, &status);
 	if (ret) {
+		tdx_module_failed_call(m, TDH_SYS_RD, status);
 		pr_err("cannot read TDX module metadata field %#llx (%d)\n", id, ret);
 		return ret;
 	}
@@ -650,6 +698,7 @@ static int tdx_config(struct tdx_module *m)
 	struct tdx_module_args args = {};
 	size_t sz = roundup_pow_of_two(max_t(size_t, list->nr_tdmrs * sizeof(u64), 512));
 	unsigned int i;
+	u64 status;
 	u64 *pa;
 	int ret;
 
@@ -663,13 +712,16 @@ static int tdx_config(struct tdx_module *m)
 	args.rcx = __pa(pa);
 	args.rdx = list->nr_tdmrs;
 	args.r8 = m->global_keyid;
-	ret = seamcall(TDH_SYS_CONFIG, &args, NULL);
+	ret = seamcall(TDH_SYS_CONFIG, &args, &status);
+	if (ret)
+		tdx_module_failed_call(m, TDH_SYS_CONFIG, status);
 	kfree(pa);
 	return ret;
 }
 
-static int tdx_key_config_cpu(void *unused)
+static int tdx_key_config_cpu(void *data)
 {
+	struct tdx_module *m = data;
 	unsigned int attempts = 0;
 	u64 status;
 	int ret;
@@ -680,6 +732,8 @@ static int tdx_key_config_cpu(void *unused)
 		ret = seamcall(TDH_SYS_KEY_CONFIG, &args, &status);
 	} while (ret && (status & TDX_STATUS_MASK) == TDX_KEY_GENERATION_FAILED &&
 		 ++attempts < TDX_SEAMCALL_ATTEMPTS);
+	if (ret)
+		tdx_module_failed_call(m, TDH_SYS_KEY_CONFIG, status);
 	return ret;
 }
 
@@ -707,7 +761,7 @@ static int tdx_config_global_keyid(struct tdx_module *m)
 		}
 		if (test_bit(pkg, m->pkgs))
 			continue;
-		ret = smp_call_on_cpu(cpu, tdx_key_config_cpu, NULL, true);
+		ret = smp_call_on_cpu(cpu, tdx_key_config_cpu, m, true);
 		if (ret) {
 			pr_err("cannot configure the global KeyID on package %u (CPU %u): %d\n",
 			       pkg, cpu, ret);
@@ -729,10 +783,12 @@ static int tdx_init_tdmrs(struct tdx_module *m)
 
 		while (next < tdmr->base + tdmr->size) {
 			struct tdx_module_args args = { .rcx = tdmr->base };
+			u64 status;
 			int ret;
 
-			ret = seamcall(TDH_SYS_TDMR_INIT, &args, NULL);
+			ret = seamcall(TDH_SYS_TDMR_INIT, &args, &status);
 			if (ret) {
+				tdx_module_failed_call(m, TDH_SYS_TDMR_INIT, status);
 				pr_err("cannot initialize the TDMR at %#llx: %d\n",
 				       tdmr->base, ret);
 				return ret;
@@ -817,15 +873,21 @@ static int tdx_module_init(struct tdx_module *m)
 	int ret;
 
 	get_online_mems();
+	m->fail_step = "memory";
 	ret = tdx_memlist_build(&m->memlist);
 	if (ret)
 		goto out_put;
+	m->fail_step = "metadata";
 	ret = tdx_read_sysinfo(m);
-	if (!ret)
-		ret = tdx_check_convertible(m);
+	if (ret)
+		goto err_memlist;
+	m->info_valid = true;
+	m->fail_step = "memory";
+	ret = tdx_check_convertible(m);
 	if (ret)
 		goto err_memlist;
 
+	m->fail_step = "layout";
 	ret = tdmr_list_alloc(&m->tdmrs, &m->info);
 	if (ret)
 		goto err_memlist;
@@ -833,6 +895,7 @@ static int tdx_module_init(struct tdx_module *m)
 	if (ret)
 		goto err_list;
 
+	m->fail_step = "configuration";
 	ret = tdx_config(m);
 	if (ret)
 		goto err_pamts;
@@ -851,6 +914,7 @@ static int tdx_module_init(struct tdx_module *m)
 	 * The memory hotplug notifier sees this under mem_hotplug_lock. The
 	 * release orders @m->pkgs before it for tdx_platform_packages().
 	 */
+	m->fail_step = NULL;
 	smp_store_release(&m->status, TDX_MODULE_INITIALIZED);
 	put_online_mems();
 	return 0;

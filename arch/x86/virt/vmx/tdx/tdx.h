@@ -97,6 +97,8 @@ u64 __seamcall(u64 fn, u64 rcx, u64 rdx, u64 r8, u64 r9,
 
 int seamcall_status_to_errno(u64 status);
 int seamcall_describe(char *buf, size_t size, u64 fn, u64 status, int err);
+int seamcall_status_name(char *buf, size_t size, u64 status);
+const char *seamcall_leaf_name(u64 fn);
 int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
 
 /*
@@ -302,10 +304,17 @@ enum tdx_module_status {
  *			@sysinit_lock)
  * @lock:		serializes tdx_module_enable(); protects @status (but
  *			see tdx_module_check_survived(), which marks it lost
- *			under @sysinit_lock), @err, @info, @tdmrs
+ *			under @sysinit_lock), @err, the @fail_ fields, @info,
+ *			@info_valid, @tdmrs; sysfs reads them under it
  * @status:		where initialization stands
  * @err:		the errno initialization failed with
+ * @fail_step:		what initialization was doing when it failed: "memory",
+ *			"metadata", "layout" or "configuration"
+ * @fail_leaf:		the SEAMCALL initialization failed at, or 0 if it
+ *			failed in the kernel
+ * @fail_status:	that SEAMCALL's status
  * @info:		the module's metadata
+ * @info_valid:		@info was read (initialization got that far)
  * @memlist:		the TDX memory, fixed at initialization; written with
  *			@lock and mem_hotplug_lock (read) held, read by the
  *			memory hotplug notifier under mem_hotplug_lock
@@ -326,11 +335,18 @@ struct tdx_module {
 	struct mutex lock;		/* see above: serializes enabling */
 	enum tdx_module_status status;
 	int err;
+	const char *fail_step;
+	u64 fail_leaf;
+	u64 fail_status;
 	struct tdx_sysinfo info;
+	bool info_valid;
 	struct tdx_memlist memlist;
 	struct tdmr_info_list tdmrs;
 	DECLARE_BITMAP(pkgs, NR_CPUS);
 };
+
+/* The platform's TDX module; its kernel-doc says what protects what. */
+extern struct tdx_module tdx_platform_module;
 
 void tdx_module_setup(struct tdx_module *m);
 int tdx_module_cpu_enable(struct tdx_module *m);
@@ -342,6 +358,7 @@ const unsigned long *tdx_platform_packages(void);
 
 int tdx_may_offline(unsigned int nr_tds, bool last_of_pkg, bool tasks_frozen);
 int tdx_may_sleep(unsigned int nr_tds, suspend_state_t target);
+unsigned int tdx_nr_tds(void);
 unsigned int tdx_pkgs_first_without_cpu(const unsigned long *pkgs,
 					const struct cpumask *cpus,
 					unsigned int except);

@@ -1152,6 +1152,24 @@ static int tdx_emul_state_show(struct seq_file *sf, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(tdx_emul_state);
 
+/*
+ * debugfs tdx_emul/tdmrs: the TDMRs TDH.SYS.CONFIG took, as the model read
+ * them from the TDMR_INFO entries, one "first-last" line each.
+ */
+static int tdx_emul_tdmrs_show(struct seq_file *sf, void *unused)
+{
+	struct tdx_emul *m = sf->private;
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	for (i = 0; i < m->nr_tdmrs; i++)
+		seq_printf(sf, "%#llx-%#llx\n", m->tdmrs[i].base, m->tdmrs[i].end - 1);
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tdx_emul_tdmrs);
+
 static int __init tdx_emul_init(void)
 {
 	struct dentry *dir;
@@ -1175,6 +1193,8 @@ static int __init tdx_emul_init(void)
 	debugfs_create_x64("keyid_partitioning", 0400, dir, &tdx_emul_msr);
 	debugfs_create_bool("lost", 0400, dir, &tdx_emul_module.lost);
 	debugfs_create_file("state", 0400, dir, &tdx_emul_module, &tdx_emul_state_fops);
+	debugfs_create_file("tdmrs", 0400, dir, &tdx_emul_module, &tdx_emul_tdmrs_fops);
+	debugfs_create_u64("pamt_bytes", 0400, dir, &tdx_emul_module.pamt_bytes);
 	return 0;
 }
 arch_initcall(tdx_emul_init);
