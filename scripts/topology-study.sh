@@ -41,7 +41,7 @@ n_init=0 n_stall=0 n_hang=0
 for i in $(seq 1 "$boots"); do
 	log=$out/$label-$i.log
 	start=$(date +%s)
-	timeout 300 qemu-system-x86_64 -machine q35 -accel tcg -cpu max,la57=off \
+	timeout 240 qemu-system-x86_64 -machine q35 -accel tcg -cpu max,la57=off \
 		-smp "$smp" -m 2G -kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 kunit.filter_glob=none $extra" \
 		-display none -no-reboot -serial "file:$log" >/dev/null 2>&1 || true
