@@ -466,9 +466,12 @@ figure "ccache: $(ccache -s 2>/dev/null | grep -E '^ *(Hits|Misses):' | tr -s ' 
 skipped=$(grep -c '^SKIP' "$RESULTS")
 passed=$(grep -c '^PASS' "$RESULTS")
 failed=$(grep -c '^FAIL' "$RESULTS")
+retried=$(grep -c '^RETRY' "$RESULTS")
 echo
 echo "Results: $RESULTS (logs in ${LOGS#$TOP/}/); $skipped skipped:"
 grep '^SKIP' "$RESULTS" | sed 's/^/  /'
+[ "$retried" = 0 ] || { echo "Boots booted again (scripts/boot.sh names the signatures):"; grep '^RETRY' "$RESULTS" | sed 's/^/  /'; }
 [ "$failed" = 0 ] || { echo "Failures:"; grep '^FAIL' "$RESULTS" | sed 's/^/  /'; }
-echo "$passed passed, $failed failed"
+# The last line; a retried boot is counted there too.
+echo "$passed passed, $failed failed$([ "$retried" = 0 ] || echo ", $retried retried")"
 [ "$failed" = 0 ]

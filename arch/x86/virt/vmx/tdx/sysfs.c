@@ -189,8 +189,12 @@ static ssize_t cmrs_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_ADMIN_RO(cmrs);
 
-/* One TDMR and its reserved areas, in at most this many bytes. */
-#define TDMR_TEXT_MAX(nr_reserved)	(96 + (nr_reserved) * 48)
+/*
+ * One TDMR and its reserved areas, in at most this many bytes: the TDMR line
+ * is four 18-character addresses, a node id and 15 characters of text (at
+ * most 98 bytes with any int), a reserved-area line two addresses and 13.
+ */
+#define TDMR_TEXT_MAX(nr_reserved)	(128 + (nr_reserved) * 64)
 
 static size_t tdmr_text(char *buf, size_t size, const struct tdmr_info *tdmr,
 			int nid, unsigned int nr_reserved)

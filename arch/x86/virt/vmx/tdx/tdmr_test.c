@@ -6,10 +6,11 @@
  *
  * The memory maps exist on paper only: their PAMTs are placed in the map
  * by a test allocator, and the TDMRs are judged by the emulated module's
- * TDH.SYS.CONFIG rules against CMRs taken from the map, and by a coverage
- * walk over the map itself. tdx_module_enable() runs on this machine's
- * memory against a model of its own, through the SEAMCALL instruction; the
- * platform's module is never touched.
+ * TDH.SYS.CONFIG rules against CMRs the model derives from the firmware's
+ * table as a BIOS reports them, and by a coverage walk over the map itself.
+ * tdx_module_enable() runs on this machine's memory against a model of its
+ * own, through the SEAMCALL instruction; the platform's module is never
+ * touched.
  */
 
 #include <kunit/test.h>
@@ -36,6 +37,218 @@ struct tdmr_test_map {
 	const struct tdmr_test_range *ranges;
 	unsigned int nr;
 	int expect;	/* 0, or the errno construction must fail with */
+	/* The firmware's whole BIOS-e820 table, for its CMRs; or NULL. */
+	const struct tdx_emul_mem_range *fw;
+	unsigned int nr_fw;
+};
+
+/*
+ * The BIOS-e820 tables of eight real machines and VMs, every entry as Linux
+ * printed it (../shared/data/e820 of the series' repository), the end made
+ * exclusive. The model derives the CMRs from them as a BIOS does (one CMR
+ * per stretch of DRAM, firmware-reserved DRAM inside it included). ACPI
+ * data, ACPI NVS and the EFI runtime entry (type 20) are DRAM the firmware
+ * keeps.
+ */
+/* 02-qci-qssc-s4r-4socket-xeon-e7-128g.txt */
+static const struct tdx_emul_mem_range tdmr_fw_02_qci[] = {
+	{ 0x0000000000000100, 0x000000000009b400, TDX_EMUL_MEM_RAM },
+	{ 0x000000000009b400, 0x00000000000a0000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000000e0000, 0x0000000000100000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000000100000, 0x000000007b43e000, TDX_EMUL_MEM_RAM },
+	{ 0x000000007b43e000, 0x000000007b441000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007b441000, 0x000000007b67d000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x000000007b67d000, 0x000000007b68c000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007b68c000, 0x000000007b68f000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007b68f000, 0x000000007b694000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007b694000, 0x000000007b7bd000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007b7bd000, 0x000000007ba3d000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x000000007ba3d000, 0x000000007baa8000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007baa8000, 0x000000007bd00000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007bd00000, 0x000000007bd17000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007bd17000, 0x000000007bd1a000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007bd1a000, 0x000000007bd4a000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007bd4a000, 0x000000007bd5f000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007bd5f000, 0x000000007bdff000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007bdff000, 0x000000007be00000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007be00000, 0x000000007be4f000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007be4f000, 0x000000007bf71000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007bf71000, 0x000000007bfcf000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x000000007bfcf000, 0x000000007bfff000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007bfff000, 0x0000000090000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fc000000, 0x00000000fd000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fed1c000, 0x00000000fed20000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000ff000000, 0x0000000100000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000100000000, 0x0000002080000000, TDX_EMUL_MEM_RAM },
+};
+
+/* 04-supermicro-x11dai-2s-cascadelake-192g.txt */
+static const struct tdx_emul_mem_range tdmr_fw_04_x11dai[] = {
+	{ 0x0000000000000000, 0x000000000003e000, TDX_EMUL_MEM_RAM },
+	{ 0x000000000003e000, 0x0000000000040000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000000040000, 0x00000000000a0000, TDX_EMUL_MEM_RAM },
+	{ 0x00000000000a0000, 0x0000000000100000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000000100000, 0x0000000069eb6000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000069eb6000, 0x000000006bfb6000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000006bfb6000, 0x000000006c4ee000, TDX_EMUL_MEM_RAM },
+	{ 0x000000006c4ee000, 0x000000006d330000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x000000006d330000, 0x000000006f967000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000006f967000, 0x000000006fb34000, TDX_EMUL_MEM_FW },	/* type 20 */
+	{ 0x000000006fb34000, 0x0000000070000000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000070000000, 0x0000000090000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fd000000, 0x00000000fe800000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fed20000, 0x00000000fed45000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000ff000000, 0x0000000100000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000100000000, 0x0000003040000000, TDX_EMUL_MEM_RAM },
+};
+
+/* 07-supermicro-h11dsu-2s-epyc-1t-8node.txt */
+static const struct tdx_emul_mem_range tdmr_fw_07_h11dsu[] = {
+	{ 0x0000000000000000, 0x0000000000099800, TDX_EMUL_MEM_RAM },
+	{ 0x0000000000099800, 0x00000000000a0000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000000e0000, 0x0000000000100000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000000100000, 0x0000000076db0000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000076db0000, 0x0000000077000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000077000000, 0x00000000c9d5f000, TDX_EMUL_MEM_RAM },
+	{ 0x00000000c9d5f000, 0x00000000c9dd2000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000c9dd2000, 0x00000000c9e85000, TDX_EMUL_MEM_RAM },
+	{ 0x00000000c9e85000, 0x00000000ca211000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x00000000ca211000, 0x00000000cacc9000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000cacc9000, 0x00000000cc000000, TDX_EMUL_MEM_RAM },
+	{ 0x00000000cc000000, 0x00000000d0000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000ddc00000, 0x00000000ddc80000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000ddd00000, 0x00000000ddd80000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000dddf0000, 0x00000000dddf1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e0000000, 0x00000000e0080000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e0100000, 0x00000000e0180000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e01f0000, 0x00000000e01f1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e2700000, 0x00000000e2780000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e2800000, 0x00000000e2880000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e28f0000, 0x00000000e28f1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e4b00000, 0x00000000e4b80000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e4c00000, 0x00000000e4c80000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e4cf0000, 0x00000000e4cf1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e6f00000, 0x00000000e6f80000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e7000000, 0x00000000e7080000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e70f0000, 0x00000000e70f1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e9300000, 0x00000000e9380000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e9400000, 0x00000000e9480000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e94f0000, 0x00000000e94f1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000eb700000, 0x00000000eb780000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000eb800000, 0x00000000eb880000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000eb8f0000, 0x00000000eb8f1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000eff00000, 0x00000000eff80000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000efff0000, 0x00000000efff1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fea00000, 0x00000000feb00000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fec00000, 0x00000000fec01000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fec10000, 0x00000000fec11000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fed00000, 0x00000000fed01000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fed40000, 0x00000000fed45000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fed80000, 0x00000000fed90000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fedc0000, 0x00000000fedc1000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fedc2000, 0x00000000fedc6000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fedc7000, 0x00000000fedc8000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fedc9000, 0x00000000fedcb000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fee00000, 0x00000000fef00000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000ff000000, 0x0000000100000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000100000000, 0x000000202f380000, TDX_EMUL_MEM_RAM },
+	{ 0x000000202f380000, 0x0000002030000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000002030000000, 0x000000402ff80000, TDX_EMUL_MEM_RAM },
+	{ 0x000000402ff80000, 0x0000004030000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000004030000000, 0x000000602ff80000, TDX_EMUL_MEM_RAM },
+	{ 0x000000602ff80000, 0x0000006030000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000006030000000, 0x000000802ff80000, TDX_EMUL_MEM_RAM },
+	{ 0x000000802ff80000, 0x0000008030000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000008030000000, 0x000000a02ff80000, TDX_EMUL_MEM_RAM },
+	{ 0x000000a02ff80000, 0x000000a030000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000a030000000, 0x000000c02ff80000, TDX_EMUL_MEM_RAM },
+	{ 0x000000c02ff80000, 0x000000c030000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000c030000000, 0x000000e02ff80000, TDX_EMUL_MEM_RAM },
+	{ 0x000000e02ff80000, 0x000000e030000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000e030000000, 0x000001002ff80000, TDX_EMUL_MEM_RAM },
+	{ 0x000001002ff80000, 0x0000010030000000, TDX_EMUL_MEM_RESERVED },
+};
+
+/* 10-dell-r6515-epyc7513-snp-256g.txt */
+static const struct tdx_emul_mem_range tdmr_fw_10_r6515[] = {
+	{ 0x0000000000000000, 0x000000000008f000, TDX_EMUL_MEM_RAM },
+	{ 0x000000000008f000, 0x0000000000090000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x0000000000090000, 0x00000000000a0000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000000100000, 0x0000000016000000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000016000000, 0x0000000056900000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000056900000, 0x00000000569fc000, TDX_EMUL_MEM_RAM },
+	{ 0x00000000569fc000, 0x00000000569fd000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000569fd000, 0x000000005a152000, TDX_EMUL_MEM_RAM },
+	{ 0x000000005a152000, 0x000000005a1d2000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000005a1d2000, 0x0000000067acf000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000067acf000, 0x000000006dfcf000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000006dfcf000, 0x000000006edff000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x000000006edff000, 0x000000006efff000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000006efff000, 0x000000006f000000, TDX_EMUL_MEM_RAM },
+	{ 0x000000006f000000, 0x000000006f00b000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x000000006f00b000, 0x0000000070000000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000070000000, 0x0000000090000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000aa000000, 0x00000000ab000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000c5000000, 0x00000000c6000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e0000000, 0x00000000e1000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fd000000, 0x0000000100000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000100000000, 0x000000407f100000, TDX_EMUL_MEM_RAM },
+	{ 0x000000407f100000, 0x0000004080000000, TDX_EMUL_MEM_RESERVED },
+};
+
+/* 13-qemu-q35-ovmf-dgx-h100-guest-920g.txt */
+static const struct tdx_emul_mem_range tdmr_fw_13_ovmf[] = {
+	{ 0x0000000000000000, 0x00000000000a0000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000000100000, 0x000000007ed3f000, TDX_EMUL_MEM_RAM },
+	{ 0x000000007ed3f000, 0x000000007ee00000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007ee00000, 0x000000007f8ed000, TDX_EMUL_MEM_RAM },
+	{ 0x000000007f8ed000, 0x000000007fb6d000, TDX_EMUL_MEM_RESERVED },
+	{ 0x000000007fb6d000, 0x000000007fb7f000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000007fb7f000, 0x000000007fbff000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x000000007fbff000, 0x000000007ff7c000, TDX_EMUL_MEM_RAM },
+	{ 0x000000007ff7c000, 0x0000000080000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e0000000, 0x00000000f0000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000feffc000, 0x00000000ff000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000ffc00000, 0x0000000100000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000100000000, 0x000000e6e0000000, TDX_EMUL_MEM_RAM },
+};
+
+/* 14-qemu-q35-seabios-guest-20g.txt */
+static const struct tdx_emul_mem_range tdmr_fw_14_seabios[] = {
+	{ 0x0000000000000000, 0x000000000009fc00, TDX_EMUL_MEM_RAM },
+	{ 0x000000000009fc00, 0x00000000000a0000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000000f0000, 0x0000000000100000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000000100000, 0x000000007ffdc000, TDX_EMUL_MEM_RAM },
+	{ 0x000000007ffdc000, 0x0000000080000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000b0000000, 0x00000000c0000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fed1c000, 0x00000000fed20000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000feffc000, 0x00000000ff000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fffc0000, 0x0000000100000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000100000000, 0x0000000580000000, TDX_EMUL_MEM_RAM },
+};
+
+/* 16-aws-ec2-r5d-xlarge-32g.txt */
+static const struct tdx_emul_mem_range tdmr_fw_16_ec2[] = {
+	{ 0x0000000000000000, 0x000000000009fc00, TDX_EMUL_MEM_RAM },
+	{ 0x000000000009fc00, 0x00000000000a0000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000000f0000, 0x0000000000100000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000000100000, 0x00000000bfffa000, TDX_EMUL_MEM_RAM },
+	{ 0x00000000bfffa000, 0x00000000c0000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000e0000000, 0x00000000e0400000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000fffc0000, 0x0000000100000000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000100000000, 0x0000000822a00000, TDX_EMUL_MEM_RAM },
+	{ 0x0000000822a00000, 0x0000000840000000, TDX_EMUL_MEM_RESERVED },
+};
+
+/* 17-hyperv-gen1-vm-2g.txt */
+static const struct tdx_emul_mem_range tdmr_fw_17_hyperv[] = {
+	{ 0x0000000000000000, 0x000000000009fc00, TDX_EMUL_MEM_RAM },
+	{ 0x000000000009fc00, 0x00000000000a0000, TDX_EMUL_MEM_RESERVED },
+	{ 0x00000000000e0000, 0x0000000000100000, TDX_EMUL_MEM_RESERVED },
+	{ 0x0000000000100000, 0x000000003fff0000, TDX_EMUL_MEM_RAM },
+	{ 0x000000003fff0000, 0x000000003ffff000, TDX_EMUL_MEM_FW },	/* ACPI data */
+	{ 0x000000003ffff000, 0x0000000040000000, TDX_EMUL_MEM_FW },	/* ACPI NVS */
+	{ 0x0000000040200000, 0x0000000080200000, TDX_EMUL_MEM_RAM },
 };
 
 /*
@@ -373,15 +586,20 @@ static const struct tdmr_test_range tdmr_map_numa_inside_gb[] = {
 	{ 0x0000000060000000, 0x00000000c0000000, 1 },
 };
 
+/* A real machine's map: its usable ranges and its firmware's table. */
+#define REAL_MAP(name, id)							\
+	{ name, tdmr_map_##id, ARRAY_SIZE(tdmr_map_##id), 0,			\
+	  tdmr_fw_##id, ARRAY_SIZE(tdmr_fw_##id) }
+
 static const struct tdmr_test_map tdmr_test_maps[] = {
-	{ "02-qci-4socket-128g", tdmr_map_02_qci, ARRAY_SIZE(tdmr_map_02_qci), 0 },
-	{ "04-supermicro-x11dai-192g", tdmr_map_04_x11dai, ARRAY_SIZE(tdmr_map_04_x11dai), 0 },
-	{ "07-supermicro-h11dsu-8node", tdmr_map_07_h11dsu, ARRAY_SIZE(tdmr_map_07_h11dsu), 0 },
-	{ "10-dell-r6515-snp-256g", tdmr_map_10_r6515, ARRAY_SIZE(tdmr_map_10_r6515), 0 },
-	{ "13-qemu-ovmf-920g", tdmr_map_13_ovmf, ARRAY_SIZE(tdmr_map_13_ovmf), 0 },
-	{ "14-qemu-seabios-20g", tdmr_map_14_seabios, ARRAY_SIZE(tdmr_map_14_seabios), 0 },
-	{ "16-aws-r5d-32g", tdmr_map_16_ec2, ARRAY_SIZE(tdmr_map_16_ec2), 0 },
-	{ "17-hyperv-gen1-2g", tdmr_map_17_hyperv, ARRAY_SIZE(tdmr_map_17_hyperv), 0 },
+	REAL_MAP("02-qci-4socket-128g", 02_qci),
+	REAL_MAP("04-supermicro-x11dai-192g", 04_x11dai),
+	REAL_MAP("07-supermicro-h11dsu-8node", 07_h11dsu),
+	REAL_MAP("10-dell-r6515-snp-256g", 10_r6515),
+	REAL_MAP("13-qemu-ovmf-920g", 13_ovmf),
+	REAL_MAP("14-qemu-seabios-20g", 14_seabios),
+	REAL_MAP("16-aws-r5d-32g", 16_ec2),
+	REAL_MAP("17-hyperv-gen1-2g", 17_hyperv),
 	{ "single", tdmr_map_single, ARRAY_SIZE(tdmr_map_single), 0 },
 	{ "holes_below_4g", tdmr_map_holes_below_4g, ARRAY_SIZE(tdmr_map_holes_below_4g), 0 },
 	{ "two_nodes", tdmr_map_two_nodes, ARRAY_SIZE(tdmr_map_two_nodes), 0 },
@@ -419,11 +637,13 @@ static void map_memlist(struct kunit *test, const struct tdmr_test_map *map,
 }
 
 /*
- * CMRs as the map's firmware would report them: its RAM ranges, adjacent
- * ones merged; one CMR spanning them all if there are more than 32.
+ * CMRs from the map's own RAM ranges, adjacent ones merged, one CMR spanning
+ * them all if there are more than 32: for the synthetic maps, and for the
+ * real ones the CMRs the series' tests used before they had the firmware's
+ * table (the layout with the firmware's CMRs must not spend more).
  */
-static void map_cmrs(struct kunit *test, const struct tdmr_test_map *map,
-		     struct tdx_emul *m)
+static void map_ram_cmrs(struct kunit *test, const struct tdmr_test_map *map,
+			 struct tdx_emul *m)
 {
 	u64 s = 0, e = 0;
 	unsigned int i;
@@ -448,6 +668,31 @@ static void map_cmrs(struct kunit *test, const struct tdmr_test_map *map,
 		e = map->ranges[map->nr - 1].end;
 	}
 	KUNIT_ASSERT_EQ(test, tdx_emul_add_cmr(m, s, e), 0);
+}
+
+/*
+ * CMRs as the map's firmware reports them: derived by the model from the
+ * firmware's e820 table where the map has one. Every usable range must be
+ * convertible, or the two tables of the map disagree.
+ */
+static void map_cmrs(struct kunit *test, const struct tdmr_test_map *map,
+		     struct tdx_emul *m, bool ram_cmrs)
+{
+	unsigned int i;
+
+	if (ram_cmrs || !map->fw) {
+		map_ram_cmrs(test, map, m);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, tdx_emul_cmrs_from_map(m, map->fw, map->nr_fw), 0);
+	for (i = 0; i < map->nr; i++) {
+		u64 start = max_t(u64, map->ranges[i].start, SZ_1M);
+
+		KUNIT_ASSERT_TRUE_MSG(test, start >= map->ranges[i].end ||
+				      tdx_emul_cmrs_cover(m, start, map->ranges[i].end),
+				      "usable [%#llx, %#llx) outside the firmware's CMRs",
+				      start, map->ranges[i].end);
+	}
 }
 
 /* The kernel reads the CMRs from the module: give it the model's. */
@@ -657,20 +902,33 @@ static void test_sysinfo(struct tdx_sysinfo *info)
 	info->pamt_entry_size[TDX_PS_1G] = 16;
 }
 
-static void tdmr_map_test(struct kunit *test)
+/* What a layout of a map came to. */
+struct map_layout {
+	u64 pamt;		/* PAMT bytes */
+	u64 covered;		/* bytes in TDMRs */
+	unsigned int nr_tdmrs;
+	unsigned int nr_reserved;	/* reserved areas in all TDMRs */
+	unsigned int nr_cmrs;	/* the CMRs it was laid out in */
+};
+
+/*
+ * Lays @map out in the CMRs map_cmrs() gives and judges the layout by the
+ * model's rules, the coverage walk and the ABI's PAMT sizing. Returns what
+ * construction returned, and the figures in @out.
+ */
+static int map_layout(struct kunit *test, const struct tdmr_test_map *map, bool ram_cmrs,
+		      struct map_layout *out)
 {
-	const struct tdmr_test_map *map = test->param_value;
 	struct tdmr_info_list list = {};
 	struct paper_pamts paper = {};
 	struct tdx_pamt_ops ops = {
 		.alloc = paper_alloc, .free = paper_free, .data = &paper,
 	};
-	u64 pamt, minimum, covered, up_pamt;
 	struct tdx_sysinfo info;
 	struct tdx_memlist mem;
 	struct tdx_emul *emul;
-	unsigned int i, up_nr;
-	bool up_fits;
+	unsigned int i;
+	u64 pamt;
 	int ret;
 
 	test_sysinfo(&info);
@@ -684,16 +942,16 @@ static void tdmr_map_test(struct kunit *test)
 	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, emul);
 	tdx_emul_model_init(emul);
-	map_cmrs(test, map, emul);
+	map_cmrs(test, map, emul, ram_cmrs);
 	model_cmrs_to_info(emul, &info);
+	out->nr_cmrs = emul->nr_cmrs;
 
 	KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
 	ret = tdmrs_construct(&list, &mem, &info, &ops);
-	KUNIT_EXPECT_EQ(test, ret, map->expect);
 	if (ret) {
 		KUNIT_EXPECT_EQ(test, paper.pages, 0);
 		tdmr_list_free(&list);
-		return;
+		return ret;
 	}
 
 	/* The emulated module's TDH.SYS.CONFIG rules accept the layout. */
@@ -709,20 +967,64 @@ static void tdmr_map_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tdmrs_pamt_bytes(&list), pamt);
 	KUNIT_EXPECT_EQ(test, paper.pages << PAGE_SHIFT, pamt);
 
-	/* Never more than upstream's layout where that one works at all. */
-	up_pamt = upstream_pamt(&mem, &info, &up_nr, &up_fits);
-	if (up_fits)
-		KUNIT_EXPECT_LE(test, pamt, up_pamt);
+	out->pamt = pamt;
+	out->covered = tdmrs_covered_bytes(&list);
+	out->nr_tdmrs = list.nr_tdmrs;
+	out->nr_reserved = 0;
+	for (i = 0; i < list.nr_tdmrs; i++) {
+		const struct tdmr_info *t = tdmr_entry(&list, i);
+		unsigned int k;
 
-	covered = tdmrs_covered_bytes(&list);
-	minimum = covered / SZ_4K * 16 + covered / SZ_2M * 16 + covered / SZ_1G * 16;
-	pr_info("# FIGURE PAMT for %s: %u TDMRs, %llu KB (theoretical minimum for the %llu GiB covered %llu KB); upstream layout: %u TDMRs, %llu KB%s\n",
-		map->name, list.nr_tdmrs, pamt / SZ_1K, covered / SZ_1G, minimum / SZ_1K,
-		up_nr, up_pamt / SZ_1K, up_fits ? "" : " (exceeds the module's limits)");
+		for (k = 0; k < TDX_MAX_RESERVED_AREAS && t->reserved_areas[k].size; k++)
+			out->nr_reserved++;
+	}
 
 	tdmrs_free_pamts(&list, &ops);
 	KUNIT_EXPECT_EQ(test, paper.pages, 0);
 	tdmr_list_free(&list);
+	return 0;
+}
+
+static void tdmr_map_test(struct kunit *test)
+{
+	const struct tdmr_test_map *map = test->param_value;
+	struct map_layout fw = {}, ram = {};
+	struct tdx_sysinfo info;
+	struct tdx_memlist mem;
+	u64 minimum, up_pamt;
+	char before[80] = "";
+	unsigned int up_nr;
+	bool up_fits;
+
+	KUNIT_ASSERT_EQ(test, map_layout(test, map, false, &fw), map->expect);
+	if (map->expect)
+		return;
+
+	/* Never more than upstream's layout where that one works at all. */
+	test_sysinfo(&info);
+	map_memlist(test, map, &mem);
+	up_pamt = upstream_pamt(&mem, &info, &up_nr, &up_fits);
+	if (up_fits)
+		KUNIT_EXPECT_LE(test, fw.pamt, up_pamt);
+
+	/*
+	 * The firmware's CMRs take in the DRAM it reserves between RAM ranges:
+	 * never a costlier layout, nor one with more reserved areas, than with
+	 * the RAM ranges alone as CMRs.
+	 */
+	if (map->fw) {
+		KUNIT_ASSERT_EQ(test, map_layout(test, map, true, &ram), 0);
+		KUNIT_EXPECT_LE(test, fw.pamt, ram.pamt);
+		KUNIT_EXPECT_LE(test, fw.nr_reserved, ram.nr_reserved);
+		snprintf(before, sizeof(before), "; RAM ranges as CMRs: %llu KB, %u reserved areas",
+			 ram.pamt / SZ_1K, ram.nr_reserved);
+	}
+
+	minimum = fw.covered / SZ_4K * 16 + fw.covered / SZ_2M * 16 + fw.covered / SZ_1G * 16;
+	pr_info("# FIGURE PAMT for %s: %u CMRs, %u TDMRs, %u reserved areas, %llu KB (theoretical minimum for the %llu GiB covered %llu KB); upstream layout: %u TDMRs, %llu KB%s%s\n",
+		map->name, fw.nr_cmrs, fw.nr_tdmrs, fw.nr_reserved, fw.pamt / SZ_1K, fw.covered / SZ_1G,
+		minimum / SZ_1K, up_nr, up_pamt / SZ_1K,
+		up_fits ? "" : " (exceeds the module's limits)", before);
 }
 
 /* A PAMT that does not fit its TDMR's reserved areas is a layout bug. */
@@ -750,7 +1052,7 @@ static void tdmr_bad_layouts_test(struct kunit *test)
 	emul = kunit_kzalloc(test, sizeof(*emul), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, emul);
 	tdx_emul_model_init(emul);
-	map_cmrs(test, &map, emul);
+	map_ram_cmrs(test, &map, emul);
 	model_cmrs_to_info(emul, &info);
 
 	KUNIT_ASSERT_EQ(test, tdmr_list_alloc(&list, &info), 0);
