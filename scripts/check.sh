@@ -193,10 +193,12 @@ if ! cached "$kb/vmlinux"; then
 		tail -20 "$LOGS/build-base.log"
 	fi
 fi
-# The base's warnings in the files the series modifies, keyed by that list.
+# The base's warnings in the files the series modifies, keyed by that list
+# and by the tree's path (sparse names files by their absolute path: a
+# clone elsewhere sharing the cache must not compare with this one's log).
 # make -k: a W=1 error in one file (hibernate.c has one at the base) must
 # not hide the files after it.
-kbs=base-sparse-$(key "$BASE_TAG" "base-sparse-k $(echo $modified_c)")
+kbs=base-sparse-$(key "$BASE_TAG" "base-sparse-k $TREE $(echo $modified_c)")
 if [ -n "$modified_c" ] && ! cached "$kbs/sparse.log"; then
 	g checkout -q "$BASE_TAG"
 	"$TOP/scripts/kernel.sh" config
@@ -271,7 +273,7 @@ fi
 
 # sparse and W=1: no warning at all in new code, none added to modified
 # files (compared with the base).
-ks=sparse-$(key "$TOP_COMMIT" sparse-k)
+ks=sparse-$(key "$TOP_COMMIT" "sparse-k $TREE")
 if ! cached "$ks/done"; then
 	mkdir -p "$CACHE/$ks"
 	"$TOP/scripts/kernel.sh" config
@@ -306,8 +308,12 @@ for f in $new_h; do
 	fi
 done
 # Modified files: warning by warning, without line numbers (the series
-# moves lines), each warning of the base used up once.
-warnings_of() { grep -E 'warning:|error:' "$1" | sed -E 's/:[0-9]+:[0-9]+: /: /; s/:[0-9]+: /: /' | sort; }
+# moves lines) and without the tree's path, each warning of the base used
+# up once.
+warnings_of() {
+	grep -E 'warning:|error:' "$1" |
+		sed -E "s|^$TREE/||; s/:[0-9]+:[0-9]+: /: /; s/:[0-9]+: /: /" | sort
+}
 if [ -n "$modified_c" ]; then
 	before=$(count_warnings "$CACHE/$kbs/sparse.log")
 	after=$(count_warnings "$CACHE/$ks/modified.log")

@@ -1022,8 +1022,8 @@ static void tdmr_map_test(struct kunit *test)
 
 	minimum = fw.covered / SZ_4K * 16 + fw.covered / SZ_2M * 16 + fw.covered / SZ_1G * 16;
 	pr_info("# FIGURE PAMT for %s: %u CMRs, %u TDMRs, %u reserved areas, %llu KB (theoretical minimum for the %llu GiB covered %llu KB); upstream layout: %u TDMRs, %llu KB%s%s\n",
-		map->name, fw.nr_cmrs, fw.nr_tdmrs, fw.nr_reserved, fw.pamt / SZ_1K, fw.covered / SZ_1G,
-		minimum / SZ_1K, up_nr, up_pamt / SZ_1K,
+		map->name, fw.nr_cmrs, fw.nr_tdmrs, fw.nr_reserved, fw.pamt / SZ_1K,
+		fw.covered / SZ_1G, minimum / SZ_1K, up_nr, up_pamt / SZ_1K,
 		up_fits ? "" : " (exceeds the module's limits)", before);
 }
 
