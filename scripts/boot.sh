@@ -3,7 +3,7 @@
 #
 # Boot the test kernel once in QEMU and grade what happened.
 #
-#   boot.sh absent|emulated|shipped|s3|s4|failed [--show|--demo]
+#   boot.sh absent|emulated|shipped|s3|s4|failed|kexec [--show|--demo]
 #
 # absent: a machine without TDX; emulated: booted with tdx_emulate;
 # shipped: the kernel of the series without its test platform (KERNEL),
@@ -11,7 +11,9 @@
 # only (tests/guest/s3-tests.sh); s4: emulated, real hibernation to a
 # virtio-blk swap disk, then a second QEMU run that resumes from it
 # (tests/guest/s4-tests.sh); failed: emulated, the TDX module's
-# initialization failed by fault injection (tests/guest/failed-tests.sh). The
+# initialization failed by fault injection (tests/guest/failed-tests.sh),
+# then kexec with a module that cannot be disabled; kexec: emulated, kexec
+# and kdump in one QEMU run of three kernels (tests/guest/kexec-tests.sh). The
 # serial log is kept in build/logs/boot-<mode>.log. Results (one line per
 # test: PASS/FAIL/SKIP; RETRY for a boot booted again) are appended to
 # $RESULTS; --show prints the kernel's TDX lines and the status block; --demo (`make run`) boots as a user
@@ -23,7 +25,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mode=${1:?usage: boot.sh absent|emulated|shipped|s3|s4|failed [--show|--demo]}
+mode=${1:?usage: boot.sh absent|emulated|shipped|s3|s4|failed|kexec [--show|--demo]}
 show=${2:-}
 RESULTS=${RESULTS:-$BUILD/results.txt}
 logs=$BUILD/logs
@@ -40,9 +42,33 @@ result() { # result PASS|FAIL|SKIP|RETRY name...
 
 append="console=ttyS0 log_buf_len=8M memhp_default_state=online panic=-1"
 # The BIOS of this QEMU machine: DRAM below 2 GiB and from 4 GiB to the end
-# of the boot pc-dimm (scripts/qemu.py), as CMRs.
+# of the boot pc-dimm (scripts/qemu.py), as CMRs; 64 KiB at 1008 MiB
+# reserved for the TDX module's own memory (SEAMRR), where the module's
+# state outlives kexec (memmap= also keeps KASLR away from it).
+seamrr=0x3f000000
 emulate="tdx_emulate tdx_emulate_cmrs=0x100000-0x80000000,0x100000000-0x150000000"
+emulate="$emulate memmap=64K\$$seamrr tdx_emulate_seamrr=$seamrr"
 qemu_extra=()
+timeout=600
+# kexec_disk: a tar archive on a read-only virtio-blk disk with what the
+# guest needs to kexec: kexec-tools (and its libraries), the kernel booted
+# here and the initramfs (tests/guest/kexec-tests.sh).
+kexec_disk() {
+	local dir=$BUILD/kexec-disk tar=$BUILD/kexec-$mode.tar lib
+	[ -x /sbin/kexec ] || die "kexec-tools is missing: run 'make deps'"
+	rm -rf "$dir"
+	mkdir -p "$dir/sbin" "$dir/boot"
+	cp /sbin/kexec "$dir/sbin/"
+	for lib in $(ldd /sbin/kexec | grep -oE '/[^ ]+'); do
+		mkdir -p "$dir$(dirname "$lib")"
+		cp -L "$lib" "$dir$lib"
+	done
+	cp "${KERNEL:-$OBJ/arch/x86/boot/bzImage}" "$dir/boot/bzImage"
+	cp "$BUILD/initramfs.cpio.gz" "$dir/boot/initrd.gz"
+	tar -C "$dir" -c -f "$tar" .
+	rm -rf "$dir"
+	qemu_extra+=(-drive "file=$tar,if=virtio,format=raw,readonly=on")
+}
 if [ "$mode" = emulated ]; then
 	append="$append $emulate"
 elif [ "$mode" = s3 ]; then
@@ -58,7 +84,15 @@ elif [ "$mode" = s4 ]; then
 	truncate -s 2G "$disk"
 	qemu_extra=(-drive "file=$disk,if=virtio,format=raw,cache=unsafe")
 elif [ "$mode" = failed ]; then
-	append="$append $emulate tdx_test_failed kunit.filter_glob=none"
+	# A module without TDH.SYS.DISABLE: the boot ends with a kexec.
+	append="$append $emulate tdx_emulate_sys_disable=0 tdx_test_failed kunit.filter_glob=none"
+	kexec_disk
+elif [ "$mode" = kexec ]; then
+	# kexec, then kdump into the crashkernel= reservation; mem=1G keeps
+	# /proc/vmcore small enough to read under TCG.
+	append="$append $emulate tdx_test_kexec kunit.filter_glob=none mem=1G crashkernel=256M"
+	kexec_disk
+	timeout=900
 elif [ "$mode" = shipped ]; then
 	# The system tests stop after the checks of the TDX-absent path that
 	# differ between the kernels (tests/guest/system-tests.sh).
@@ -74,7 +108,7 @@ boot() {
 	rc=0
 	"$TOP/scripts/qemu.py" --kernel "${KERNEL:-$OBJ/arch/x86/boot/bzImage}" \
 		--initrd "$BUILD/initramfs.cpio.gz" --append "$append" \
-		--log "$log" --timeout "${BOOT_TIMEOUT:-600}" \
+		--log "$log" --timeout "${BOOT_TIMEOUT:-$timeout}" \
 		$([ "$show" = --show ] && echo --progress || echo --quiet) \
 		-- "${qemu_extra[@]}" || rc=$?
 	note "QEMU (TDX $mode) exited with $rc after $(since "$start")s"
@@ -175,10 +209,10 @@ section kselftest | awk '
 while read -r verdict name; do
 	result "$verdict" "kselftest ($mode): $name"
 done
-# The sleep boots (s3, s4) and the failed boot run their own script, no
-# kselftests.
+# The sleep boots (s3, s4), the failed and the kexec boots run their own
+# script, no kselftests.
 sleep_boot=false
-case $mode in s3 | s4 | failed) sleep_boot=true ;; esac
+case $mode in s3 | s4 | failed | kexec) sleep_boot=true ;; esac
 $sleep_boot || section kselftest | grep -q '^ok 1 selftests: tdx: tdx_host_test' ||
 	result FAIL "kselftest ($mode): tdx_host_test did not pass as a whole"
 
@@ -230,6 +264,51 @@ if [ "$mode" = emulated ]; then
 	fi
 fi
 
+# Every CPU that issued a SEAMCALL flushed its caches before the jump to
+# the next kernel: the CPUs the model saw initialize (@@@ MODEL-LPS, from
+# the model's debugfs) against the kernel's "caches flushed" line.
+cpus_of() { # "0-2,5" -> "0 1 2 5"
+	echo "$1" | tr ',' '\n' | while IFS=- read -r a b; do
+		[ -n "$a" ] && seq "$a" "${b:-$a}"
+	done | tr '\n' ' '
+}
+flush_check() {
+	local want line how flushed last c missing
+	grep -aE '^@@@ MODEL-LPS |virt/tdx: (kexec|kdump): caches flushed' "$log" |
+		sed 's/^\[[ 0-9.]*\] //' | while read -r line; do
+		case "$line" in
+		"@@@ MODEL-LPS "*) want=${line#@@@ MODEL-LPS } ;;
+		*)
+			how=${line#virt/tdx: }
+			how=${how%%:*}
+			flushed=$(echo "$line" | sed -nE 's/.*caches flushed on CPUs ([0-9,-]*).*/\1/p')
+			last=$(echo "$line" | sed -nE 's/.*, CPU ([0-9]+) flushes last.*/\1/p')
+			missing=
+			for c in $(cpus_of "$want"); do
+				case " $(cpus_of "$flushed") $last " in *" $c "*) ;; *) missing="$missing $c" ;; esac
+			done
+			if [ -n "$want" ] && [ -z "$missing" ]; then
+				echo "PASS: boot $mode: $how: every CPU the model saw initialize (${want}) flushed its caches before the jump (CPUs ${flushed:-none}${last:+, CPU $last last})"
+			else
+				echo "FAIL: boot $mode: $how: CPUs${missing:- ?} (model: ${want:-none}) did not flush before the jump: $line"
+			fi
+			want=
+			;;
+		esac
+	done
+}
+case $mode in
+failed) flushes=1 ;;
+kexec) flushes=2 ;;
+*) flushes=0 ;;
+esac
+if [ "$flushes" -gt 0 ]; then
+	got=$(flush_check)
+	[ -n "$got" ] && echo "$got" | while IFS= read -r line; do result "${line%%: *}" "${line#*: }"; done
+	[ "$(echo "$got" | grep -c '^PASS')" = "$flushes" ] ||
+		result FAIL "boot $mode: $flushes jumps to another kernel with every CPU flushed expected, $(echo "$got" | grep -c '^PASS') seen"
+fi
+
 leaks=$(section kmemleak)
 if [ -n "$leaks" ]; then
 	result FAIL "boot $mode: kmemleak reports leaks (see ${log#$TOP/})"
@@ -237,8 +316,10 @@ else
 	result PASS "boot $mode: kmemleak clean"
 fi
 
-reports=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection fault|UBSAN:|INFO: task .* blocked|unreferenced object' \
-	"$log" || true)
+# The kexec boot crashes on purpose (sysrq): its panic, from "@@@ CRASH" to
+# the kdump kernel's first line, is no report.
+reports=$(awk '/^@@@ CRASH$/ {skip=1} /Linux version / {skip=0} !skip' "$log" |
+	grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection fault|UBSAN:|INFO: task .* blocked|unreferenced object' || true)
 if [ -n "$reports" ]; then
 	result FAIL "boot $mode: kernel reports (lockdep/KASAN/WARN/BUG): $(echo "$reports" | head -1)"
 else

@@ -9,7 +9,8 @@
 # tree (materialize, patches apply, the view matches) always run.
 #   static  checkpatch --strict per patch, MAINTAINERS coverage, kernel-doc
 #   build   the base, every prefix of the series (INTEL_TDX_HOST=y), sparse
-#           C=2 + W=1, INTEL_TDX_HOST=n against the base, allnoconfig
+#           C=2 + W=1, INTEL_TDX_HOST=n against the base, allnoconfig,
+#           Debian's amd64 config with TDX, kexec and kdump
 #   docs    htmldocs of Documentation/x86, kunit.py config of .kunitconfig
 #   boot    the test kernel in QEMU (TDX absent, emulated, real S3, real S4,
 #           a failed initialization) and the kernel without its test
@@ -238,7 +239,13 @@ for commit in $(g rev-list --reverse "$BASE_TAG..$TOP_COMMIT"); do
 	fi
 	target=vmlinux
 	[ -n "$keep" ] && target=bzImage
-	if build_at "$commit" "$LOGS/build-$i.log" -- $target; then
+	# Before the series allows KEXEC_CORE, the test config's kexec options
+	# would make olddefconfig drop TDX: those prefixes build without them.
+	cfg=()
+	g show "$commit:arch/x86/Kconfig" | grep -qx '	depends on !KEXEC_CORE' &&
+		cfg=("$TOP/configs/no-kexec.config")
+	if build_at "$commit" "$LOGS/build-$i.log" "${cfg[@]}" -- $target &&
+	   grep -qx 'CONFIG_INTEL_TDX_HOST=y' "$OBJ/.config"; then
 		mkdir -p "$CACHE/$k"
 		if [ -n "$keep" ]; then
 			cp "$OBJ/arch/x86/boot/bzImage" "$CACHE/$k/bzImage"
@@ -379,6 +386,22 @@ else
 	tail -20 "$LOGS/build-allnoconfig.log"
 	result FAIL "build: allnoconfig"
 fi
+
+# A distribution's configuration (Debian's amd64, linux-config-6.1) keeps
+# TDX next to kexec and kdump, and builds the TDX and KVM code.
+kd=distro-$(key "$TOP_COMMIT" "distro $(sha256sum <"$TOP/scripts/distro-config.sh")")
+if cached "$kd/results"; then
+	while IFS= read -r line; do result "${line%%: *}" "${line#*: } (cached)"; done <"$CACHE/$kd/results"
+else
+	out=$("$TOP/scripts/distro-config.sh" 2>"$LOGS/distro-config.log")
+	rc=$?
+	while IFS= read -r line; do
+		case "$line" in PASS:* | FAIL:* | SKIP:*) result "${line%%: *}" "${line#*: }" ;; esac
+	done <<<"$out"
+	[ -n "$out" ] || result FAIL "distro config: scripts/distro-config.sh printed nothing (${LOGS#$TOP/}/distro-config.log)"
+	[ "$rc" = 0 ] && mkdir -p "$CACHE/$kd" && echo "$out" >"$CACHE/$kd/results"
+	[ "$rc" = 0 ] || tail -20 "$LOGS/distro-config.log"
+fi
 fi
 
 # ---------------------------------------------------------------- docs
@@ -440,16 +463,16 @@ run_boot() {
 }
 # Two boots at a time: one QEMU keeps about 1.3 of the 2 CPUs busy (TCG
 # waits on the guest's timers, the disk and the monitor). The lanes are
-# about the same length: emulated (KUnit and the kselftests) and s4 (two
-# runs) in one, the short boots in the other.
-BOOTS_A="emulated s4"
+# about the same length: emulated (KUnit and the kselftests), s4 (two
+# runs) and kexec (three kernels) in one, the short boots in the other.
+BOOTS_A="emulated s4 kexec"
 BOOTS_B="absent s3 failed shipped"
 note "booting two at a time: [$BOOTS_A] and [$BOOTS_B]"
 (for mode in $BOOTS_A; do run_boot "$mode"; done) &
 lane_a=$!
 for mode in $BOOTS_B; do run_boot "$mode"; done
 wait $lane_a
-for mode in absent emulated s3 s4 failed shipped; do
+for mode in absent emulated s3 s4 failed kexec shipped; do
 	cat "$LOGS/boot-$mode.out" 2>/dev/null || true
 	cat "$LOGS/results-$mode.txt" >>"$RESULTS"
 	# Figures the system tests and the KUnit tests measured ("# FIGURE

@@ -9,8 +9,8 @@ set -euo pipefail
 
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
-	rsync xz-utils python3 git ccache sparse
-	qemu-system-x86 busybox-static
+	rsync xz-utils python3 git ccache sparse linux-config-6.1
+	qemu-system-x86 busybox-static kexec-tools
 	python3-sphinx python3-sphinx-rtd-theme python3-yaml
 )
 
@@ -51,7 +51,10 @@ done
 [ "${DEPS_DRY_RUN:-0}" = 1 ] && { echo "would install: ${missing[*]}"; exit 0; }
 mkdir -p "$BUILD"
 
-cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+# apt 2.6 upgrades every installed binary of a source package with the
+# one asked for: installing linux-config-6.1 would replace the pinned
+# linux-source-6.1 (both come from "linux"). Keep what is installed.
+cmd="apt-get install -y --no-install-recommends -o APT::Get::Upgrade-By-Source-Package=false ${missing[*]}"
 if [ "$(id -u)" != 0 ]; then
 	echo "Missing packages. As root, run:" >&2
 	echo "  apt-get update && $cmd" >&2

@@ -6,7 +6,8 @@
 # kept until the next boot. The model refuses TDH.SYS.CONFIG once, through
 # its fault injection, with TDX_TDMR_OUTSIDE_CMRS (0xC0000A0200000000,
 # ../shared/reference/tdx-abi.md); the kernel must unwind, say so, and
-# show in sysfs which step failed with which status.
+# show in sysfs which step failed with which status. Then kexec, with a
+# module that cannot be disabled.
 
 . /tap.sh
 
@@ -34,4 +35,7 @@ check "failed: the failure is kept: a second TD -> EIO without a new attempt" \
 	      [ "$(dmesg | grep -c "virt/tdx: TDX module initialization failed")" = 1 ]'
 check "failed: sysfs: no file can be written, not even by root" view_is_read_only
 check "failed: sysfs: nobody reads the state and the failure, not the addresses" unprivileged_view
-echo "1..$n"
+# The platform's module has no TDH.SYS.DISABLE (tdx_emulate_sys_disable=0):
+# kexec into the same kernel, which must find it unusable
+# (tests/guest/kexec-tests.sh, stages old-1 and old-2, prints the plan).
+KEXEC_STAGE=old-1 KEXEC_N=$n sh /kexec-tests.sh

@@ -9,16 +9,20 @@
 #include <linux/acpi.h>
 #include <linux/bitmap.h>
 #include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/kexec.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/memblock.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/reboot.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -223,6 +227,8 @@ const char *seamcall_leaf_name(u64 fn)
 		return "TDH.SYS.TDMR.INIT";
 	case TDH_SYS_CONFIG:
 		return "TDH.SYS.CONFIG";
+	case TDH_SYS_DISABLE:
+		return "TDH.SYS.DISABLE";
 	default:
 		return "SEAMCALL";
 	}
@@ -238,12 +244,14 @@ struct seamcall_status_desc {
 #define TDX_LAYOUT_BUG	"the kernel's TDMR layout was refused (a kernel bug: report it with the CMR lines above)"
 
 static const struct seamcall_status_desc seamcall_statuses[] = {
+	{ TDX_INTERRUPTED_RESUMABLE, "INTERRUPTED_RESUMABLE",
+	  "interrupted, gave up resuming" },
 	{ TDX_OPERAND_INVALID, "OPERAND_INVALID", "an operand is invalid" },
 	{ TDX_OPERAND_BUSY, "OPERAND_BUSY", "an operand is in use by another SEAMCALL" },
 	{ TDX_SYS_BUSY, "SYS_BUSY", "the module is busy with another SEAMCALL" },
 	{ TDX_RND_NO_ENTROPY, "RND_NO_ENTROPY", "no entropy, gave up retrying" },
 	{ TDX_SYS_INIT_NOT_PENDING, "SYS_INIT_NOT_PENDING",
-	  "the module was initialized before (by a previous kernel?): reboot to use TDX" },
+	  "initialized by a previous kernel (kexec) and not disabled: reboot to use TDX" },
 	{ TDX_SYS_LP_INIT_NOT_DONE, "SYS_LP_INIT_NOT_DONE",
 	  "TDX is not enabled on this CPU (tdx_cpu_enable())" },
 	{ TDX_SYS_NOT_READY, "SYS_NOT_READY", "the module is not initialized" },
@@ -341,11 +349,103 @@ static void seamcall_report(u64 fn, u64 status, int err)
 	pr_err_ratelimited("%s\n", msg);
 }
 
+/*
+ * CPUs whose caches may hold lines of TDX private memory (memory the TDX
+ * module wrote with a private KeyID): each CPU sets its own flag before
+ * every SEAMCALL, with preemption disabled, and clears it when it flushes
+ * its caches on the way to another kernel (tdx_cpu_flush_cache()).
+ */
+static DEFINE_PER_CPU(bool, tdx_cache_dirty);
+
+/*
+ * The CPUs that flushed on the way to another kernel, for
+ * tdx_report_cache_flush(); each CPU sets its own bit after WBINVD (the
+ * line that dirties holds no private KeyID). The CPUs found still dirty
+ * then: a static mask, the crash path allocates nothing.
+ */
+static struct cpumask tdx_cache_flushed;
+static struct cpumask tdx_cache_unflushed;
+
+/**
+ * tdx_cpu_cache_dirty() - May this CPU's caches hold TDX private lines?
+ *
+ * Description: True once the CPU issued a SEAMCALL, until
+ * tdx_cpu_flush_cache(). A dirty line of TDX private memory that is
+ * written back after another kernel took over the page corrupts it
+ * silently: the next kernel knows nothing of the KeyID. relocate_kernel()
+ * flushes the caches of the CPU that jumps to the next kernel when this
+ * is true.
+ *
+ * Context: Preemption disabled.
+ * Return: true if the CPU must flush before another kernel runs.
+ */
+bool tdx_cpu_cache_dirty(void)
+{
+	return this_cpu_read(tdx_cache_dirty);
+}
+
+/**
+ * tdx_cpu_flush_cache() - Flush this CPU's caches before another kernel runs
+ *
+ * Description: Writes back and invalidates the caches (WBINVD) of a CPU
+ * that issued a SEAMCALL. Each CPU that stops for kexec, kdump, reboot or
+ * power-off calls it last; the CPU that jumps to the next kernel flushes
+ * in relocate_kernel() instead (tdx_cpu_cache_dirty()).
+ *
+ * Context: IRQs off; the CPU issues no SEAMCALL after this.
+ */
+void tdx_cpu_flush_cache(void)
+{
+	if (!this_cpu_read(tdx_cache_dirty))
+		return;
+	native_wbinvd();
+	this_cpu_write(tdx_cache_dirty, false);
+	cpumask_set_cpu(smp_processor_id(), &tdx_cache_flushed);
+}
+
+/**
+ * tdx_report_cache_flush() - Say which CPUs flushed TDX private cache lines
+ * @why:	where this kernel goes: "kexec" or "kdump"
+ *
+ * Description: The CPU that jumps to the next kernel calls this once the
+ * others stopped. It says which CPUs flushed, and which, having issued a
+ * SEAMCALL, did not stop and may still write lines of TDX private memory
+ * back into the next kernel's memory. Silent when no CPU ever issued a
+ * SEAMCALL.
+ *
+ * Context: IRQs off, the other CPUs stopped.
+ */
+void tdx_report_cache_flush(const char *why)
+{
+	unsigned int cpu, self = smp_processor_id();
+	bool self_dirty = this_cpu_read(tdx_cache_dirty);
+
+	cpumask_clear(&tdx_cache_unflushed);
+	for_each_possible_cpu(cpu) {
+		if (cpu != self && per_cpu(tdx_cache_dirty, cpu))
+			cpumask_set_cpu(cpu, &tdx_cache_unflushed);
+	}
+	if (cpumask_empty(&tdx_cache_flushed) && cpumask_empty(&tdx_cache_unflushed) &&
+	    !self_dirty)
+		return;
+	if (self_dirty)
+		pr_info("%s: caches flushed on CPUs %*pbl, CPU %u flushes last\n", why,
+			cpumask_pr_args(&tdx_cache_flushed), self);
+	else
+		pr_info("%s: caches flushed on CPUs %*pbl\n", why,
+			cpumask_pr_args(&tdx_cache_flushed));
+	if (!cpumask_empty(&tdx_cache_unflushed))
+		pr_emerg("%s: CPUs %*pbl did not stop and may still hold TDX private cache lines: the next kernel's memory may be corrupted\n",
+			 why, cpumask_pr_args(&tdx_cache_unflushed));
+}
+
 static u64 seamcall_once(u64 fn, struct tdx_module_args *args)
 {
 	struct tdx_module_output out;
 	u64 status;
 
+	/* Before the instruction: the CPU may be stopped inside it. */
+	this_cpu_write(tdx_cache_dirty, true);
 	status = __seamcall(fn, args->rcx, args->rdx, args->r8, args->r9, &out);
 	args->rcx = out.rcx;
 	args->rdx = out.rdx;
@@ -451,6 +551,22 @@ static int tdx_module_check_survived(struct tdx_module *m)
 	return ret;
 }
 
+/*
+ * TDH.SYS.INIT found the module initialized already: by the kernel that
+ * kexec'd this one, which could not disable it (TDH.SYS.DISABLE). Nothing
+ * but a reboot makes it usable again: the module is marked failed at once,
+ * under @m->sysinit_lock like a lost one; seamcall() said why, once.
+ */
+static void tdx_module_initialized_before(struct tdx_module *m, u64 status)
+{
+	m->err = m->sysinit_ret;
+	m->fail_step = "initialization";
+	m->fail_leaf = TDH_SYS_INIT;
+	m->fail_status = status;
+	/* sysfs reads the status first: the fields above are written. */
+	smp_store_release(&m->status, TDX_MODULE_ERROR);
+}
+
 /**
  * tdx_module_cpu_enable() - Enable a TDX module on this CPU
  * @m:		the module
@@ -481,8 +597,12 @@ int tdx_module_cpu_enable(struct tdx_module *m)
 
 	raw_spin_lock(&m->sysinit_lock);
 	if (!m->sysinit_done) {
-		m->sysinit_ret = seamcall(TDH_SYS_INIT, &args, NULL);
-		m->sysinit_done = true;
+		u64 status;
+
+		m->sysinit_ret = seamcall(TDH_SYS_INIT, &args, &status);
+		WRITE_ONCE(m->sysinit_done, true);
+		if ((status & TDX_STATUS_MASK) == TDX_SYS_INIT_NOT_PENDING)
+			tdx_module_initialized_before(m, status);
 	}
 	ret = m->sysinit_ret;
 	raw_spin_unlock(&m->sysinit_lock);
@@ -1115,11 +1235,88 @@ static struct notifier_block tdx_pm_nb = {
 	.notifier_call = tdx_pm_notifier,
 };
 
+/*
+ * Disable the TDX module for the next kernel, on this CPU: after
+ * TDH.SYS.DISABLE the module has dropped every TD and all it was given and
+ * accepts TDH.SYS.INIT again, so the next kernel can initialize it. The
+ * CPU must be in VMX operation. Nothing to do before TDH.SYS.INIT
+ * succeeded or once the module was lost. The state is read without
+ * @m->sysinit_lock: the crash path cannot take it. Each outcome is said in
+ * one line.
+ */
+static void tdx_module_disable(struct tdx_module *m, const char *why)
+{
+	struct tdx_module_args args;
+	unsigned int attempts = 0;
+	char msg[256];
+	u64 status;
+
+	if (!READ_ONCE(m->sysinit_done) || READ_ONCE(m->sysinit_ret) ||
+	    READ_ONCE(m->status) == TDX_MODULE_LOST)
+		return;
+	do {
+		memset(&args, 0, sizeof(args));
+		status = seamcall_once(TDH_SYS_DISABLE, &args);
+	} while (((status & TDX_STATUS_MASK) == TDX_INTERRUPTED_RESUMABLE ||
+		  (status & TDX_STATUS_MASK) == TDX_SYS_BUSY) &&
+		 ++attempts < TDX_DISABLE_ATTEMPTS);
+
+	if (status == TDX_SUCCESS) {
+		pr_info("%s: TDX module disabled (TDH.SYS.DISABLE): the next kernel can initialize it again\n",
+			why);
+	} else if ((status & TDX_STATUS_MASK) == TDX_OPERAND_INVALID) {
+		pr_warn("%s: this TDX module cannot be disabled (no TDH.SYS.DISABLE): the next kernel cannot use TDX until a reboot; newer TDX modules can\n",
+			why);
+	} else {
+		seamcall_describe(msg, sizeof(msg), TDH_SYS_DISABLE, status,
+				  seamcall_status_to_errno(status));
+		pr_warn("%s: TDX module not disabled, the next kernel cannot use TDX until a reboot: %s\n",
+			why, msg);
+	}
+}
+
+/*
+ * kexec: disable the TDX module while this CPU is still in VMX operation,
+ * which it is while KVM runs VMs. KVM's reboot notifier (priority 0) takes
+ * every CPU out of it: this one runs first.
+ */
+static int tdx_reboot_notifier(struct notifier_block *nb, unsigned long action,
+			       void *unused)
+{
+	if (!kexec_in_progress)
+		return NOTIFY_DONE;
+	preempt_disable();
+	tdx_module_disable(&tdx_platform_module, "kexec");
+	preempt_enable();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tdx_reboot_nb = {
+	.notifier_call = tdx_reboot_notifier,
+	.priority = 1,
+};
+
+/**
+ * tdx_crash_shutdown() - Disable the TDX module for the kdump kernel
+ *
+ * Description: The crashing CPU, once the others stopped and before it
+ * leaves VMX operation, disables the TDX module (TDH.SYS.DISABLE) so that
+ * the kdump kernel finds it uninitialized. Says what happened in one line.
+ *
+ * Context: The crash path: IRQs off, the other CPUs stopped.
+ */
+void tdx_crash_shutdown(void)
+{
+	if (boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
+		tdx_module_disable(&tdx_platform_module, "kdump");
+}
+
 static int __init tdx_memory_init(void)
 {
 	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
 		return 0;
 	register_pm_notifier(&tdx_pm_nb);
+	register_reboot_notifier(&tdx_reboot_nb);
 	return register_memory_notifier(&tdx_memory_nb);
 }
 subsys_initcall(tdx_memory_init);

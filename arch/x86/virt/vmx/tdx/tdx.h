@@ -36,6 +36,7 @@ extern struct tdx_keyid_range tdx_keyids;
 #define TDH_SYS_LP_INIT			35
 #define TDH_SYS_TDMR_INIT		36
 #define TDH_SYS_CONFIG			45
+#define TDH_SYS_DISABLE			69
 
 /*
  * SEAMCALL status codes (RAX). Bits 31:0 carry an operand id or other
@@ -45,6 +46,7 @@ extern struct tdx_keyid_range tdx_keyids;
  */
 #define TDX_STATUS_MASK			GENMASK_ULL(63, 32)
 #define TDX_SUCCESS			0ULL
+#define TDX_INTERRUPTED_RESUMABLE	0x8000000300000000ULL
 #define TDX_OPERAND_INVALID		0xC000010000000000ULL
 #define TDX_OPERAND_BUSY		0x8000020000000000ULL
 #define TDX_SYS_BUSY			0x8000020200000000ULL
@@ -77,6 +79,12 @@ extern struct tdx_keyid_range tdx_keyids;
 
 /* How often a SEAMCALL is issued while the module reports no entropy. */
 #define TDX_SEAMCALL_ATTEMPTS		10
+
+/*
+ * How often TDH.SYS.DISABLE is issued while the module reports it was
+ * interrupted or busy (a CPU stopped inside a SEAMCALL keeps it busy).
+ */
+#define TDX_DISABLE_ATTEMPTS		1000
 
 /*
  * Registers exchanged with the TDX module by one SEAMCALL: RCX, RDX, R8
@@ -303,13 +311,15 @@ enum tdx_module_status {
  *			survived (set by the PM notifier, cleared under
  *			@sysinit_lock)
  * @lock:		serializes tdx_module_enable(); protects @status (but
- *			see tdx_module_check_survived(), which marks it lost
- *			under @sysinit_lock), @err, the @fail_ fields, @info,
+ *			see tdx_module_check_survived(), which marks it lost,
+ *			and tdx_module_initialized_before(), which marks it
+ *			failed, under @sysinit_lock), @err, the @fail_ fields, @info,
  *			@info_valid, @tdmrs; sysfs reads them under it
  * @status:		where initialization stands
  * @err:		the errno initialization failed with
- * @fail_step:		what initialization was doing when it failed: "memory",
- *			"metadata", "layout" or "configuration"
+ * @fail_step:		what initialization was doing when it failed:
+ *			"initialization" (TDH.SYS.INIT), "memory", "metadata",
+ *			"layout" or "configuration"
  * @fail_leaf:		the SEAMCALL initialization failed at, or 0 if it
  *			failed in the kernel
  * @fail_status:	that SEAMCALL's status

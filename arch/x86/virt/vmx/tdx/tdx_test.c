@@ -92,11 +92,13 @@ static void tdx_abi_leaves_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, TDH_SYS_LP_INIT, 35);
 	KUNIT_EXPECT_EQ(test, TDH_SYS_TDMR_INIT, 36);
 	KUNIT_EXPECT_EQ(test, TDH_SYS_CONFIG, 45);
+	KUNIT_EXPECT_EQ(test, TDH_SYS_DISABLE, 69);
 }
 
 static void tdx_abi_statuses_test(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, TDX_STATUS_MASK, 0xFFFFFFFF00000000ULL);
+	KUNIT_EXPECT_EQ(test, TDX_INTERRUPTED_RESUMABLE, 0x8000000300000000ULL);
 	KUNIT_EXPECT_EQ(test, TDX_OPERAND_INVALID, 0xC000010000000000ULL);
 	KUNIT_EXPECT_EQ(test, TDX_OPERAND_BUSY, 0x8000020000000000ULL);
 	KUNIT_EXPECT_EQ(test, TDX_SYS_BUSY, 0x8000020200000000ULL);
@@ -495,6 +497,29 @@ static void tdx_emul_sys_init_once_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, call(m, 1, 33, 0, 0), 0xC000050000000000ULL);
 }
 
+/*
+ * TDH.SYS.DISABLE: interrupted once, then the module is back before
+ * TDH.SYS.INIT, from any state; a module without it: TDX_OPERAND_INVALID.
+ */
+static void tdx_emul_sys_disable_test(struct kunit *test)
+{
+	struct tdx_emul *m = new_model(test, 2);
+
+	KUNIT_EXPECT_EQ(test, call(m, 0, 33, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 1, 35, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 1, 69, 0, 0), 0x8000000300000000ULL);
+	KUNIT_EXPECT_EQ(test, call(m, 1, 69, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, m->state, TDX_EMUL_NONE);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(m->lp_init_done, TDX_EMUL_MAX_LPS));
+	KUNIT_EXPECT_EQ(test, call(m, 0, 33, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, call(m, 0, 35, 0, 0), 0);
+
+	m->sys_disable = false;
+	KUNIT_EXPECT_EQ(test, call(m, 0, 69, 0, 0), 0xC000010000000000ULL);
+	KUNIT_EXPECT_EQ(test, m->state, TDX_EMUL_SYSINIT_DONE);
+}
+
 static void tdx_emul_lp_init_per_lp_test(struct kunit *test)
 {
 	struct tdx_emul *m = new_model(test, 2);
@@ -651,6 +676,7 @@ static void tdx_emul_busy_test(struct kunit *test)
 static struct kunit_case tdx_emul_cases[] = {
 	KUNIT_CASE(tdx_emul_lp_init_before_sys_init_test),
 	KUNIT_CASE(tdx_emul_sys_init_once_test),
+	KUNIT_CASE(tdx_emul_sys_disable_test),
 	KUNIT_CASE(tdx_emul_lp_init_per_lp_test),
 	KUNIT_CASE(tdx_emul_sys_rd_test),
 	KUNIT_CASE(tdx_emul_cmr_tail_test),
@@ -731,9 +757,40 @@ static void tdx_module_cpu_enable_sys_init_fails_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, cpumask_empty(&m->lp_ready));
 }
 
+/*
+ * A module an earlier kernel initialized (kexec without TDH.SYS.DISABLE):
+ * one TDH.SYS.INIT, which the model refuses with the ABI's status, marks
+ * it failed for good; nothing issues another SEAMCALL for it.
+ */
+static void tdx_module_cpu_enable_initialized_before_test(struct kunit *test)
+{
+	struct tdx_emul *emul = model_env(test);
+	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	u64 calls;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	tdx_module_setup(m);
+	KUNIT_ASSERT_EQ(test, call(emul, 0, TDXM_SYS_INIT, 0, 0), TDXM_SUCCESS);
+
+	calls = emul->nr_seamcalls;
+	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), -EIO);
+	KUNIT_EXPECT_EQ(test, emul->nr_seamcalls, calls + 1);
+	KUNIT_EXPECT_EQ(test, m->status, TDX_MODULE_ERROR);
+	KUNIT_EXPECT_EQ(test, m->fail_leaf, 33);
+	KUNIT_EXPECT_EQ(test, m->fail_status, 0xC000050000000000ULL);
+
+	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), -EIO);
+	cpus_read_lock();
+	KUNIT_EXPECT_EQ(test, tdx_module_enable(m), -EIO);
+	cpus_read_unlock();
+	KUNIT_EXPECT_EQ(test, emul->nr_seamcalls, calls + 1);
+	KUNIT_EXPECT_TRUE(test, cpumask_empty(&m->lp_ready));
+}
+
 static struct kunit_case tdx_cpu_enable_cases[] = {
 	KUNIT_CASE(tdx_module_cpu_enable_test),
 	KUNIT_CASE(tdx_module_cpu_enable_sys_init_fails_test),
+	KUNIT_CASE(tdx_module_cpu_enable_initialized_before_test),
 	{}
 };
 

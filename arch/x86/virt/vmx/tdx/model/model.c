@@ -21,9 +21,11 @@
  * CMR count reported the way TDX module 1.5 does, with empty tail entries.
  * The module is lost when the platform really enters S3 (seen at the ACPI
  * sleep entry): from then on every SEAMCALL gets VMfailInvalid. Like the
- * module's own memory (SEAMRR), the model's state is not part of a
- * hibernation image: a kernel restored from one by another boot finds the
- * fresh module that boot's firmware loaded.
+ * module's, the model's state lives in memory the firmware reserved
+ * (SEAMRR, tdx_emulate_seamrr=): it outlives kexec and kdump, TDH.SYS.DISABLE
+ * resets it, and it is not part of a hibernation image: a kernel restored
+ * from one by another boot finds the fresh module that boot's firmware
+ * loaded.
  *
  * The one place where nothing traps is the read of the KeyID partitioning
  * MSR, whose #GP is fixed up before any notifier runs: there the kernel
@@ -40,6 +42,8 @@
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kexec.h>
 #include <linux/kdebug.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
@@ -47,6 +51,7 @@
 #include <linux/panic.h>
 #include <linux/printk.h>
 #include <linux/random.h>
+#include <linux/reboot.h>
 #include <linux/sizes.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -96,6 +101,85 @@ static u64 tdx_emul_snapshot_nosave __nosavedata;
 
 /* CPUs in VMX operation, as far as the platform is concerned. */
 static cpumask_t tdx_emul_vmx;
+
+/* The module's states as tdx_emul/state and the boot lines name them. */
+static const char * const tdx_emul_state_names[] = {
+	[TDX_EMUL_NONE] = "none",
+	[TDX_EMUL_SYSINIT_DONE] = "sysinit",
+	[TDX_EMUL_SYSCONFIG_DONE] = "sysconfig",
+	[TDX_EMUL_READY] = "ready",
+};
+
+/*
+ * The module's own memory. A TDX module lives in SEAMRR, memory the BIOS
+ * keeps from the OS, and its state stays there across kexec and kdump;
+ * only a platform reset (reboot, power off, S3, hibernation) brings a
+ * freshly loaded module. Booted with tdx_emulate_seamrr=<address> (and
+ * memmap=64K$<address>, which reserves the range in the memory map and
+ * keeps KASLR and kexec's loader away from it), the platform's model keeps
+ * its state there: read at every SEAMCALL, written back after it, under
+ * tdx_emul_module.lock. Without it, the state is kernel memory that
+ * another kernel does not find. What a module keeps is its state, not the
+ * platform's description, which every boot reads from the firmware again.
+ */
+#define TDX_EMUL_SEAMRR_SIZE	SZ_64K
+#define TDX_EMUL_SEAMRR_MAGIC	0x312d52524d414553ULL	/* "SEAMRR-1" */
+
+struct tdx_emul_seamrr {
+	u64 magic;
+	u64 size;		/* of this struct: another layout is not read */
+	enum tdx_emul_state state;
+	bool lost;
+	bool sys_disable;
+	bool disabling;
+	unsigned int nr_tdmrs;
+	u64 pamt_bytes;
+	struct tdx_emul_tdmr tdmrs[TDXM_MAX_TDMRS];
+	DECLARE_BITMAP(lp_init_done, TDX_EMUL_MAX_LPS);
+	DECLARE_BITMAP(pkgs_configured, TDX_EMUL_MAX_LPS);
+};
+static_assert(sizeof(struct tdx_emul_seamrr) <= TDX_EMUL_SEAMRR_SIZE);
+
+static u64 tdx_emul_seamrr_pa __initdata;
+static bool tdx_emul_sys_disable_opt __initdata = true;
+static struct tdx_emul_seamrr *tdx_emul_seamrr;
+
+/* Only the platform's model has a SEAMRR; called with @m->lock held. */
+static void tdx_emul_seamrr_load(struct tdx_emul *m)
+{
+	const struct tdx_emul_seamrr *s = tdx_emul_seamrr;
+
+	if (!s || m != &tdx_emul_module)
+		return;
+	m->state = s->state;
+	m->lost = s->lost;
+	m->sys_disable = s->sys_disable;
+	m->disabling = s->disabling;
+	m->nr_tdmrs = s->nr_tdmrs;
+	m->pamt_bytes = s->pamt_bytes;
+	memcpy(m->tdmrs, s->tdmrs, sizeof(m->tdmrs));
+	bitmap_copy(m->lp_init_done, s->lp_init_done, TDX_EMUL_MAX_LPS);
+	bitmap_copy(m->pkgs_configured, s->pkgs_configured, TDX_EMUL_MAX_LPS);
+}
+
+static void tdx_emul_seamrr_store(const struct tdx_emul *m)
+{
+	struct tdx_emul_seamrr *s = tdx_emul_seamrr;
+
+	if (!s || m != &tdx_emul_module)
+		return;
+	s->state = m->state;
+	s->lost = m->lost;
+	s->sys_disable = m->sys_disable;
+	s->disabling = m->disabling;
+	s->nr_tdmrs = m->nr_tdmrs;
+	s->pamt_bytes = m->pamt_bytes;
+	memcpy(s->tdmrs, m->tdmrs, sizeof(s->tdmrs));
+	bitmap_copy(s->lp_init_done, m->lp_init_done, TDX_EMUL_MAX_LPS);
+	bitmap_copy(s->pkgs_configured, m->pkgs_configured, TDX_EMUL_MAX_LPS);
+	s->size = sizeof(*s);
+	s->magic = TDX_EMUL_SEAMRR_MAGIC;
+}
 
 /* tdx_emulate or tdx_emulate=<MKTME KeyIDs>,<TDX KeyIDs> */
 static int __init tdx_emulate_setup(char *arg)
@@ -152,6 +236,31 @@ bad:
 }
 early_param("tdx_emulate_cmrs", tdx_emulate_cmrs_setup);
 
+/* tdx_emulate_seamrr=<address>: the module's memory, see tdx_emul_seamrr */
+static int __init tdx_emulate_seamrr_setup(char *arg)
+{
+	u64 pa;
+
+	if (!arg || kstrtou64(arg, 0, &pa) || !pa || !IS_ALIGNED(pa, SZ_64K)) {
+		pr_err("tdx_emulate_seamrr: expected a 64 KiB aligned address; the module's state is kernel memory\n");
+		return -EINVAL;
+	}
+	tdx_emul_seamrr_pa = pa;
+	return 0;
+}
+early_param("tdx_emulate_seamrr", tdx_emulate_seamrr_setup);
+
+/* tdx_emulate_sys_disable=<bool>: a module with TDH.SYS.DISABLE (default) */
+static int __init tdx_emulate_sys_disable_setup(char *arg)
+{
+	if (!arg || kstrtobool(arg, &tdx_emul_sys_disable_opt)) {
+		pr_err("tdx_emulate_sys_disable: expected 0 or 1\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+early_param("tdx_emulate_sys_disable", tdx_emulate_sys_disable_setup);
+
 /* tdx_emulate_num_cmrs=<n>: what NUM_CMRS reports (32: the tail empty) */
 static int __init tdx_emulate_num_cmrs_setup(char *arg)
 {
@@ -195,7 +304,8 @@ bool __init tdx_test_platform_keyid_partitioning(u64 *msr)
  * @m:		the model
  *
  * The platform has no LP, no package and no CMR yet; TDX KeyIDs [32, 64)
- * and 52 address bits; NUM_CMRS reports the maximum, the tail empty. Fault
+ * and 52 address bits; NUM_CMRS reports the maximum, the tail empty; the
+ * module has TDH.SYS.DISABLE. Fault
  * injection starts disabled, with any leaf and TDX_OPERAND_INVALID.
  *
  * Context: Process context; the model is not active.
@@ -209,6 +319,7 @@ void tdx_emul_model_init(struct tdx_emul *m)
 	m->keyid_nr = 32;
 	m->max_pa = 1ULL << 52;
 	m->num_cmrs_reported = TDXM_MAX_CMRS;
+	m->sys_disable = true;
 	m->fail = (struct fault_attr)FAULT_ATTR_INITIALIZER;
 	m->fail_leaf = U64_MAX;
 	m->fail_status = TDXM_OPERAND_INVALID;
@@ -234,6 +345,7 @@ void tdx_emul_power_cycle(struct tdx_emul *m)
 	m->nr_tdmrs = 0;
 	memset(m->tdmrs, 0, sizeof(m->tdmrs));
 	m->pamt_bytes = 0;
+	m->disabling = false;
 }
 
 /**
@@ -386,6 +498,7 @@ static bool tdx_emul_leaf_before_ready(u64 leaf)
 	case TDXM_SYS_KEY_CONFIG:
 	case TDXM_SYS_LP_SHUTDOWN:
 	case TDXM_SYS_UPDATE:
+	case TDXM_SYS_DISABLE:
 		return true;
 	default:
 		return false;
@@ -396,7 +509,7 @@ static bool tdx_emul_leaf_before_ready(u64 leaf)
 static bool tdx_emul_leaf_exclusive(u64 leaf)
 {
 	return leaf == TDXM_SYS_INIT || leaf == TDXM_SYS_CONFIG ||
-	       leaf == TDXM_SYS_KEY_CONFIG;
+	       leaf == TDXM_SYS_KEY_CONFIG || leaf == TDXM_SYS_DISABLE;
 }
 
 /* The emulated module: version 1.5.0, with NO_RBP_MOD. In SYS.RD order. */
@@ -452,6 +565,24 @@ static u64 tdx_emul_sys_init(struct tdx_emul *m, struct tdx_emul_regs *r)
 	if (m->state != TDX_EMUL_NONE)
 		return TDXM_SYS_INIT_NOT_PENDING;
 	m->state = TDX_EMUL_SYSINIT_DONE;
+	return TDXM_SUCCESS;
+}
+
+/*
+ * TDH.SYS.DISABLE: the module drops every TD and everything it was given
+ * and goes back to its state before TDH.SYS.INIT. It takes a while: the
+ * first call is interrupted (TDX_INTERRUPTED_RESUMABLE), the next one
+ * completes. Modules without it answer TDX_OPERAND_INVALID.
+ */
+static u64 tdx_emul_sys_disable(struct tdx_emul *m)
+{
+	if (!m->sys_disable)
+		return TDXM_OPERAND_INVALID | TDXM_OP_RAX;
+	if (!m->disabling) {
+		m->disabling = true;
+		return TDXM_INTERRUPTED_RESUMABLE;
+	}
+	tdx_emul_power_cycle(m);
 	return TDXM_SUCCESS;
 }
 
@@ -759,12 +890,14 @@ static bool tdx_emul_should_fail(struct tdx_emul *m, u64 fn)
  *
  * After the platform lost the module (S3), every SEAMCALL fails with
  * VMfailInvalid. Otherwise a SEAMCALL before TDH.SYS.LP.INIT on @lp fails,
- * except TDH.SYS.INIT and LP.INIT themselves; until the module is ready it
- * accepts only the leaves that configure it, TDX_SYS_NOT_READY for the
- * others. TDH.SYS.INIT, CONFIG and KEY.CONFIG get TDX_SYS_BUSY while
- * another SEAMCALL holds the module. The leaves that initialize the module
- * follow the ABI's rules and statuses; the TD leaves are not modelled (TDX_OPERAND_INVALID for RAX
- * once ready), nor are numbers that are no leaf and reserved RAX bits.
+ * except TDH.SYS.INIT, LP.INIT and TDH.SYS.DISABLE; until the module is
+ * ready it accepts only the leaves that configure it, TDX_SYS_NOT_READY
+ * for the others. TDH.SYS.INIT, CONFIG, KEY.CONFIG and DISABLE get
+ * TDX_SYS_BUSY while another SEAMCALL holds the module. The leaves that
+ * initialize and disable the module follow the ABI's rules and statuses;
+ * the TD leaves are not modelled (TDX_OPERAND_INVALID for RAX once ready),
+ * nor are numbers that are no leaf and reserved RAX bits. The platform's
+ * model reads its state from its SEAMRR first and writes it back after.
  *
  * Context: Any context; takes @m->lock.
  * Return: the status (RAX out), or %TDXM_VMFAILINVALID for a
@@ -794,13 +927,14 @@ u64 tdx_emul_call(struct tdx_emul *m, unsigned int lp, struct tdx_emul_regs *reg
 	} else {
 		raw_spin_lock_irqsave(&m->lock, flags);
 	}
+	tdx_emul_seamrr_load(m);
 	m->nr_seamcalls++;
 	if (m->lost) {
 		ret = TDXM_VMFAILINVALID;
 		goto out;
 	}
 	if (lp >= m->nr_lps ||
-	    (fn != TDXM_SYS_INIT && fn != TDXM_SYS_LP_INIT &&
+	    (fn != TDXM_SYS_INIT && fn != TDXM_SYS_LP_INIT && fn != TDXM_SYS_DISABLE &&
 	     !test_bit(lp, m->lp_init_done))) {
 		ret = TDXM_SYS_LP_INIT_NOT_DONE;
 		goto out;
@@ -829,11 +963,15 @@ u64 tdx_emul_call(struct tdx_emul *m, unsigned int lp, struct tdx_emul_regs *reg
 	case TDXM_SYS_TDMR_INIT:
 		ret = tdx_emul_tdmr_init(m, regs);
 		break;
+	case TDXM_SYS_DISABLE:
+		ret = tdx_emul_sys_disable(m);
+		break;
 	default:
 		ret = TDXM_OPERAND_INVALID | TDXM_OP_RAX;
 		break;
 	}
 out:
+	tdx_emul_seamrr_store(m);
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 	return ret;
 }
@@ -1031,9 +1169,65 @@ static int tdx_emul_prepare_sleep(u8 sleep_state, u32 pm1a, u32 pm1b)
 	if (sleep_state != ACPI_STATE_S3)
 		return 0;
 	raw_spin_lock_irqsave(&tdx_emul_module.lock, flags);
+	tdx_emul_seamrr_load(&tdx_emul_module);
 	tdx_emul_module.lost = true;
+	tdx_emul_seamrr_store(&tdx_emul_module);
 	raw_spin_unlock_irqrestore(&tdx_emul_module.lock, flags);
 	return 0;
+}
+
+/*
+ * A reboot or power off resets the platform: the firmware of the next
+ * boot loads a fresh module. kexec and kdump do not.
+ */
+static int tdx_emul_reboot(struct notifier_block *nb, unsigned long action, void *unused)
+{
+	if (!kexec_in_progress && tdx_emul_seamrr)
+		WRITE_ONCE(tdx_emul_seamrr->magic, 0);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tdx_emul_reboot_nb = {
+	.notifier_call = tdx_emul_reboot,
+};
+
+/*
+ * The SEAMRR of tdx_emulate_seamrr=: reserved in the memory map, or not
+ * used. A module found there is the one an earlier kernel of this boot
+ * left (kexec, kdump); otherwise the firmware loaded a fresh one.
+ */
+static void __init tdx_emul_seamrr_init(struct tdx_emul *m)
+{
+	u64 pa = tdx_emul_seamrr_pa;
+	struct tdx_emul_seamrr *s;
+
+	m->sys_disable = tdx_emul_sys_disable_opt;
+	if (!pa)
+		return;
+	if (!e820__mapped_all(pa, pa + TDX_EMUL_SEAMRR_SIZE, E820_TYPE_RESERVED)) {
+		pr_err("SEAMRR [%#llx, %#llx) is not reserved in the memory map (boot with memmap=64K$%#llx too): the module's state is kernel memory\n",
+		       pa, pa + TDX_EMUL_SEAMRR_SIZE, pa);
+		return;
+	}
+	s = memremap(pa, TDX_EMUL_SEAMRR_SIZE, MEMREMAP_WB);
+	if (!s) {
+		pr_err("SEAMRR [%#llx, %#llx) cannot be mapped: the module's state is kernel memory\n",
+		       pa, pa + TDX_EMUL_SEAMRR_SIZE);
+		return;
+	}
+	tdx_emul_seamrr = s;
+	if (s->magic == TDX_EMUL_SEAMRR_MAGIC && s->size == sizeof(*s) &&
+	    s->state <= TDX_EMUL_READY) {
+		tdx_emul_seamrr_load(m);
+		pr_info("SEAMRR at %#llx: the TDX module an earlier kernel left is still loaded: state %s%s, %s TDH.SYS.DISABLE\n",
+			pa, tdx_emul_state_names[m->state], m->lost ? " (lost)" : "",
+			m->sys_disable ? "with" : "without");
+	} else {
+		tdx_emul_seamrr_store(m);
+		pr_info("SEAMRR at %#llx: the firmware loaded a fresh TDX module, %s TDH.SYS.DISABLE\n",
+			pa, m->sys_disable ? "with" : "without");
+	}
+	register_reboot_notifier(&tdx_emul_reboot_nb);
 }
 
 /* The firmware's processors: enabled MADT entries. */
@@ -1139,15 +1333,9 @@ static void __init tdx_emul_describe_platform(struct tdx_emul *m)
 /* debugfs tdx_emul/state: where the module is in its initialization. */
 static int tdx_emul_state_show(struct seq_file *sf, void *unused)
 {
-	static const char * const names[] = {
-		[TDX_EMUL_NONE] = "none",
-		[TDX_EMUL_SYSINIT_DONE] = "sysinit",
-		[TDX_EMUL_SYSCONFIG_DONE] = "sysconfig",
-		[TDX_EMUL_READY] = "ready",
-	};
 	struct tdx_emul *m = sf->private;
 
-	seq_printf(sf, "%s\n", names[READ_ONCE(m->state)]);
+	seq_printf(sf, "%s\n", tdx_emul_state_names[READ_ONCE(m->state)]);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(tdx_emul_state);
@@ -1181,6 +1369,7 @@ static int __init tdx_emul_init(void)
 
 	tdx_emul_model_init(&tdx_emul_module);
 	tdx_emul_describe_platform(&tdx_emul_module);
+	tdx_emul_seamrr_init(&tdx_emul_module);
 	tdx_emul_boot_id = get_random_u64() | 1;
 	tdx_emul_set_active(&tdx_emul_module);
 	acpi_os_set_prepare_sleep(tdx_emul_prepare_sleep);

@@ -57,6 +57,8 @@ struct tdx_emul_tdmr {
  * @tdmrs:		their ranges and TDMR.INIT progress
  * @pamt_bytes:		the PAMT bytes TDH.SYS.CONFIG was given
  * @nr_seamcalls:	SEAMCALLs that reached the model
+ * @sys_disable:	the module has TDH.SYS.DISABLE (newer modules do)
+ * @disabling:		TDH.SYS.DISABLE was interrupted and resumes
  * @nr_lps:		platform: logical processors the firmware enumerated
  * @lp_apic:		their APIC ids
  * @lp_pkg:		their packages (indexes into @pkg_id)
@@ -85,6 +87,8 @@ struct tdx_emul {
 	struct tdx_emul_tdmr tdmrs[TDXM_MAX_TDMRS];
 	u64 pamt_bytes;
 	u64 nr_seamcalls;
+	bool sys_disable;
+	bool disabling;
 
 	unsigned int nr_lps;
 	u32 lp_apic[TDX_EMUL_MAX_LPS];
