@@ -16,7 +16,8 @@
 #   stage 3: the kdump kernel finds the module disabled by the crashing
 #            kernel and reads /proc/vmcore to the end.
 #
-# Stages old-1 and old-2 end the failed boot (scripts/boot.sh failed,
+# Stages absent-1 and absent-2 end the shipped boot (a machine without
+# TDX): kexec works as before. Stages old-1 and old-2 end the failed boot (scripts/boot.sh failed,
 # tests/guest/failed-tests.sh): a module without TDH.SYS.DISABLE
 # (tdx_emulate_sys_disable=0), left initialized by kexec -e; the next
 # kernel must find it unusable, say so once and show it in sysfs.
@@ -83,7 +84,7 @@ case $stage in
 		      dmesg_has "virt/tdx: module initialized"'
 	check "kdump: the crash kernel is loaded (kexec -s -p) into the crashkernel= reservation" \
 		eval 'unpack && /sbin/kexec -s -p /boot/bzImage --initrd=/boot/initrd.gz \
-		      --command-line="$(next_cmdline tdx_kexec_stage=3 | sed -E "s/ ?crashkernel=[^ ]*//") nr_cpus=1 irqpoll" &&
+		      --command-line="$(next_cmdline tdx_kexec_stage=3 | sed -E "s/ ?crashkernel=[^ ]*//") nr_cpus=1 irqpoll swiotlb=noforce" &&
 		      is /sys/kernel/kexec_crash_loaded 1'
 	echo "# with a TD alive, the kernel crashes into the kdump kernel"
 	leave CRASH
@@ -104,6 +105,29 @@ case $stage in
 	echo "# /proc/vmcore: $got of $size bytes read in $(($(date +%s) - start)) s"
 	check "kdump: /proc/vmcore is read to the end without a machine check or a hang" \
 		eval '[ -n "$size" ] && [ "$size" -gt 0 ] && [ "$got" = "$size" ]'
+	echo "1..$n"
+	;;
+absent-1)
+	# After the shipped boot's own tests: no TAP here, the next kernel
+	# reports in a section of its own.
+	unpack && /sbin/kexec -s -l /boot/bzImage --initrd=/boot/initrd.gz \
+		--command-line="$(sed -E 's/ ?tdx_test_kexec_after//' /proc/cmdline) tdx_kexec_stage=absent-2" || {
+		echo "@@@ BEGIN kexec"
+		not_ok "kexec (TDX absent): the kernel was loaded"
+		echo "1..$n"
+		echo "@@@ END kexec"
+		return 0 2>/dev/null || exit 0
+	}
+	echo "@@@ KEXEC"
+	dmesg -n 7
+	/sbin/kexec -e
+	;;
+absent-2)
+	dmesg -n 1
+	echo "TAP version 13"
+	ok "kexec (TDX absent): the kernel started by kexec -e runs"
+	check "kexec (TDX absent): no TDX here, and nothing about TDX in the log" \
+		eval '[ ! -e $TDXSYS ] && ! dmesg | grep -q "virt/tdx"'
 	echo "1..$n"
 	;;
 old-1)
