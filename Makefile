@@ -49,7 +49,7 @@ kernel:
 initramfs:
 	@$(S)/initramfs.sh
 
-#   make boot MODE=absent|emulated|s3|s4|failed   boot the test kernel once
+#   make boot MODE=absent|emulated|s3|s4|failed|kexec   boot the test kernel once
 MODE ?= emulated
 boot:
 	@RESULTS=build/boot-results.txt $(S)/boot.sh $(MODE) --show

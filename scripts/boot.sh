@@ -339,9 +339,9 @@ else
 	result PASS "boot $mode: kmemleak clean"
 fi
 
-# The kexec boot crashes on purpose (sysrq): its panic, from "@@@ CRASH" to
-# the kdump kernel's first line, is no report.
-reports=$(awk '/^@@@ CRASH$/ {skip=1} /Linux version / {skip=0} !skip' "$log" |
+# The kexec boot crashes on purpose (sysrq): its panic, from "@@@ CRASH" or
+# the sysrq line to the kdump kernel's first line, is no report.
+reports=$(awk '/^@@@ CRASH$|sysrq: Trigger a crash/ {skip=1} /Linux version / {skip=0} !skip' "$log" |
 	grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection fault|UBSAN:|INFO: task .* blocked|unreferenced object' || true)
 if [ -n "$reports" ]; then
 	result FAIL "boot $mode: kernel reports (lockdep/KASAN/WARN/BUG): $(echo "$reports" | head -1)"

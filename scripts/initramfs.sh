@@ -30,6 +30,9 @@ for a in $(/bin/busybox --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
 done
 cp -a "$ksft" "$root/kselftest"
+# kdump's /proc/vmcore, read through mmap() (tests/guest/kexec-tests.sh).
+gcc -static -O2 -Wall -o "$root/bin/vmcore-read" "$TOP/tests/tools/vmcore-read.c" ||
+	die "building tests/tools/vmcore-read.c failed"
 cp "$TOP"/tests/guest/* "$root/"
 chmod +x "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9 >"$out")
