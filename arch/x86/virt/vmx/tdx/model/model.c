@@ -138,6 +138,7 @@ struct tdx_emul_seamrr {
 	DECLARE_BITMAP(lp_init_done, TDX_EMUL_MAX_LPS);
 	DECLARE_BITMAP(pkgs_configured, TDX_EMUL_MAX_LPS);
 };
+
 static_assert(sizeof(struct tdx_emul_seamrr) <= TDX_EMUL_SEAMRR_SIZE);
 
 static u64 tdx_emul_seamrr_pa __initdata;
