@@ -59,6 +59,19 @@ leave() {
 	dmesg -n 7	# the kernel's lines on the way out, on the console
 }
 
+# kexec_into <label> <next stage>: load the same kernel, leave, jump.
+kexec_into() {
+	next_stage=$2	# eval below runs with check's arguments as $1, $2...
+	check "$1: kexec -s -l loads the same kernel" \
+		eval '/sbin/kexec -s -l /boot/bzImage --initrd=/boot/initrd.gz \
+		      --command-line="$(next_cmdline tdx_kexec_stage=$next_stage)" && is /sys/kernel/kexec_loaded 1'
+	leave KEXEC
+	/sbin/kexec -e
+	dmesg -n 1
+	not_ok "$1: kexec -e returned"
+	echo "1..$n"
+}
+
 case $stage in
 1)
 	echo "TAP version 13"
@@ -67,14 +80,7 @@ case $stage in
 		dmesg_has "tdx_emul: SEAMRR at 0x[0-9a-f]*: the firmware loaded a fresh TDX module, with TDH.SYS.DISABLE"
 	check "kexec: a TD is created (the TDX module is initialized) and destroyed" \
 		eval 'td create && is $EMUL/state ready && is $TDXSYS/state initialized && td destroy'
-	check "kexec: kexec -s -l loads the same kernel" \
-		eval '/sbin/kexec -s -l /boot/bzImage --initrd=/boot/initrd.gz \
-		      --command-line="$(next_cmdline tdx_kexec_stage=2)" && is /sys/kernel/kexec_loaded 1'
-	leave KEXEC
-	/sbin/kexec -e
-	dmesg -n 1
-	not_ok "kexec: kexec -e returned"
-	echo "1..$n"
+	kexec_into kexec 2
 	;;
 2)
 	dmesg -n 1
@@ -137,14 +143,7 @@ absent-2)
 	;;
 old-1)
 	check "kexec (old module): the kexec tools and the kernel are unpacked from /dev/vda" unpack
-	check "kexec (old module): kexec -s -l loads the same kernel" \
-		eval '/sbin/kexec -s -l /boot/bzImage --initrd=/boot/initrd.gz \
-		      --command-line="$(next_cmdline tdx_kexec_stage=old-2)" && is /sys/kernel/kexec_loaded 1'
-	leave KEXEC
-	/sbin/kexec -e
-	dmesg -n 1
-	not_ok "kexec (old module): kexec -e returned"
-	echo "1..$n"
+	kexec_into "kexec (old module)" old-2
 	;;
 old-2)
 	dmesg -n 1
