@@ -205,7 +205,11 @@ if [ -n "$modified_c" ] && ! cached "$kbs/sparse.log"; then
 	"$TOP/scripts/kernel.sh" config
 	mkdir -p "$CACHE/$kbs"
 	"$TOP/scripts/kernel.sh" build -k W=1 C=2 $(objs_of $modified_c) \
-		>"$CACHE/$kbs/sparse.log" 2>&1
+		>"$CACHE/$kbs/sparse.log.new" 2>&1
+	# Kept only when sparse ran: an interrupted run must not leave an
+	# empty log that every later run compares with.
+	grep -q '^  CHECK ' "$CACHE/$kbs/sparse.log.new" &&
+		mv "$CACHE/$kbs/sparse.log.new" "$CACHE/$kbs/sparse.log"
 fi
 base_desc=$(g log -1 --format=%s "$BASE_TAG" | sed 's/^Linux 6.1 from Debian //')
 if [ -e "$CACHE/$kb/vmlinux" ]; then
@@ -329,7 +333,9 @@ if [ -n "$modified_c" ]; then
 	added=$(comm -13 <(warnings_of "$CACHE/$kbs/sparse.log") <(warnings_of "$CACHE/$ks/modified.log"))
 	if ! grep -q '^  CHECK ' "$CACHE/$ks/modified.log"; then
 		result FAIL "sparse C=2 + W=1: sparse did not run on the modified files"
-	elif [ -e "$CACHE/$kbs/sparse.log" ] && [ -z "$added" ]; then
+	elif [ ! -e "$CACHE/$kbs/sparse.log" ]; then
+		result FAIL "sparse C=2 + W=1: sparse did not run on the modified files at the base (${CACHE#$HOME/}/$kbs/sparse.log.new)"
+	elif [ -z "$added" ]; then
 		result PASS "sparse C=2 + W=1: no new warning in the modified files ($before at the base, $after after)"
 	else
 		echo "$added" | head
