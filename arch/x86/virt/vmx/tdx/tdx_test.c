@@ -718,15 +718,22 @@ static int cpu_enable_all(struct tdx_module *m)
 	return atomic_read(&run.err);
 }
 
+/* A kernel view of a TDX module, set up, freed with the test. */
+static struct tdx_module *new_module(struct kunit *test)
+{
+	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	tdx_module_setup(m);
+	return m;
+}
+
 /* TDH.SYS.INIT once, TDH.SYS.LP.INIT once on every CPU, then nothing. */
 static void tdx_module_cpu_enable_test(struct kunit *test)
 {
 	struct tdx_emul *emul = model_env(test);
-	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct tdx_module *m = new_module(test);
 	u64 calls;
-
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	tdx_module_setup(m);
 
 	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), 0);
 	KUNIT_EXPECT_TRUE(test, cpumask_equal(&m->lp_ready, cpu_online_mask));
@@ -745,10 +752,7 @@ static void tdx_module_cpu_enable_test(struct kunit *test)
 static void tdx_module_cpu_enable_sys_init_fails_test(struct kunit *test)
 {
 	struct tdx_emul *emul = model_env(test);
-	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	tdx_module_setup(m);
+	struct tdx_module *m = new_module(test);
 
 	inject(emul, TDXM_SYS_INIT, TDXM_VMFAILINVALID, 1);
 	KUNIT_EXPECT_EQ(test, cpu_enable_all(m), -ENODEV);
@@ -765,11 +769,9 @@ static void tdx_module_cpu_enable_sys_init_fails_test(struct kunit *test)
 static void tdx_module_cpu_enable_initialized_before_test(struct kunit *test)
 {
 	struct tdx_emul *emul = model_env(test);
-	struct tdx_module *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct tdx_module *m = new_module(test);
 	u64 calls;
 
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	tdx_module_setup(m);
 	KUNIT_ASSERT_EQ(test, call(emul, 0, TDXM_SYS_INIT, 0, 0), TDXM_SUCCESS);
 
 	calls = emul->nr_seamcalls;
