@@ -8,7 +8,8 @@
 # absent: a machine without TDX; emulated: booted with tdx_emulate;
 # shipped: the kernel of the series without its test platform (KERNEL),
 # on a machine without TDX, graded like "absent"; s3: emulated, real S3
-# only (tests/guest/s3-tests.sh); s4: emulated, real hibernation to a
+# only, and kexec on a CPU with the partial-write erratum
+# (tests/guest/s3-tests.sh); s4: emulated, real hibernation to a
 # virtio-blk swap disk, then a second QEMU run that resumes from it
 # (tests/guest/s4-tests.sh); failed: emulated, the TDX module's
 # initialization failed by fault injection (tests/guest/failed-tests.sh),
@@ -50,6 +51,9 @@ emulate="tdx_emulate tdx_emulate_cmrs=0x100000-0x80000000,0x100000000-0x15000000
 emulate="$emulate memmap=64K\$$seamrr tdx_emulate_seamrr=$seamrr"
 qemu_extra=()
 timeout=600
+# A CPU that says it is a Sapphire Rapids (family 6, model 0x8F), which
+# has the TDX partial-write erratum (the last -cpu option is QEMU's).
+erratum_cpu=(-cpu max,la57=off,vendor=GenuineIntel,family=6,model=143)
 # kexec_disk: a tar archive on a read-only virtio-blk disk with what the
 # guest needs to kexec: kexec-tools (and its libraries), the kernel booted
 # here and the initramfs (tests/guest/kexec-tests.sh).
@@ -72,7 +76,11 @@ kexec_disk() {
 if [ "$mode" = emulated ]; then
 	append="$append $emulate"
 elif [ "$mode" = s3 ]; then
-	append="$append $emulate tdx_test_s3 maxcpus=2 kunit.filter_glob=none"
+	# A module without TDH.SYS.DISABLE on an erratum CPU: kexec refused
+	# while TDX holds private memory, allowed after S3 reset it.
+	append="$append $emulate tdx_emulate_sys_disable=0 tdx_test_s3 maxcpus=2 kunit.filter_glob=none"
+	kexec_disk
+	qemu_extra+=("${erratum_cpu[@]}")
 elif [ "$mode" = s4 ]; then
 	# 1 GiB and no compression keep the image small and its writing and
 	# reading fast under TCG (780 MB at 7 MB/s with all the memory);
@@ -96,6 +104,7 @@ elif [ "$mode" = kexec ]; then
 	# 384 MiB hole in about one boot of five.
 	append="$append $emulate tdx_test_kexec kunit.filter_glob=none mem=1G nokaslr crashkernel=384M@256M"
 	kexec_disk
+	qemu_extra+=("${erratum_cpu[@]}")
 	timeout=900
 elif [ "$mode" = shipped ]; then
 	# The system tests stop after the checks of the TDX-absent path that
@@ -334,6 +343,20 @@ if [ "$flushes" -gt 0 ]; then
 	[ -n "$got" ] && echo "$got" | while IFS= read -r line; do result "${line%%: *}" "${line#*: }"; done
 	[ "$(echo "$got" | grep -c '^PASS')" = "$flushes" ] ||
 		result FAIL "boot $mode: $flushes jumps to another kernel with every CPU flushed expected, $(echo "$got" | grep -c '^PASS') seen"
+fi
+
+# The kexec boot's crash: the module cannot be disabled (fault injection),
+# so on this erratum CPU the crashing kernel clears the PAMTs itself. Its
+# lines reach only the console; the kdump kernel's model counts the result.
+if [ "$mode" = kexec ]; then
+	for want in "virt/tdx: kdump: TDX module not disabled, the next kernel cannot use TDX until a reboot: TDH.SYS.DISABLE.*TDX_SYS_BUSY" \
+		"virt/tdx: kdump: TDX module not disabled on a CPU with the partial-write erratum: its PAMTs ([1-9][0-9]* KB) were cleared for the next kernel"; do
+		if [ "$(grep -ac "$want" "$log")" -gt 0 ]; then
+			result PASS "boot kexec: the crashing kernel said: ${want#virt/tdx: }"
+		else
+			result FAIL "boot kexec: the crashing kernel did not say: ${want#virt/tdx: }"
+		fi
+	done
 fi
 
 leaks=$(section kmemleak)

@@ -11,10 +11,16 @@
 #            the same kernel, which disables the module (TDH.SYS.DISABLE)
 #            and flushes the caches of every CPU that issued a SEAMCALL;
 #   stage 2: the model holds the disabled module, and a TD initializes it
-#            again; with the TD alive the kernel crashes (sysrq) into the
-#            kdump kernel loaded with kexec -p;
-#   stage 3: the kdump kernel finds the module disabled by the crashing
-#            kernel and reads /proc/vmcore to the end.
+#            again; TDH.SYS.DISABLE is made to fail (always TDX_SYS_BUSY);
+#            with the TD alive the kernel crashes (sysrq) into the kdump
+#            kernel loaded with kexec -p;
+#   stage 3: the kdump kernel finds the module left initialized, and the
+#            PAMTs, the module's private memory, cleared by the crashing
+#            kernel (the model counts the lines it wrote that are left),
+#            and reads /proc/vmcore to the end.
+#
+# The CPU is a Sapphire Rapids (scripts/boot.sh): it has the partial-write
+# erratum, and the module has TDH.SYS.DISABLE, so kernels can be loaded.
 #
 # Stages absent-1 and absent-2 end the shipped boot (a machine without
 # TDX): kexec works as before. Stages old-1 and old-2 end the failed boot (scripts/boot.sh failed,
@@ -43,9 +49,18 @@ next_cmdline() {
 	sed -E 's/ ?tdx_kexec_(stage|n)=[^ ]*//g' /proc/cmdline |
 		sed "s/\$/ $1 tdx_kexec_n=$((n + 1))/"
 }
-# The tools and the kernel: the tar archive on /dev/vda.
-unpack() { tar -x -f /dev/vda -C / && [ -x /sbin/kexec ] && [ -s /boot/bzImage ]; }
 model_lps() { sed -n 's/^lp-initialized cpus: //p' $TDS; }
+# pamt_line: an address in the middle of the model's first PAMT.
+pamt_line() {
+	sed -n '1s/^\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)$/\1 \2/p' $EMUL/pamts |
+		{ read -r b e && printf '%#x\n' $(((b + (e - b) / 2) & ~63)); }
+}
+# mce_at <pa>: a fatal machine check (UC, PCC, ADDRV) at <pa> in bank 1 of
+# CPU 0, broadcast to every CPU as Intel CPUs do, through QEMU's monitor.
+mce_at() {
+	qmp "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"mce -b 0 1 0xb600000000000134 0x5 $1 0\"}}" &&
+		sleep 2
+}
 # leave <why>: what a kernel prints before it leaves; then the jump.
 leave() {
 	echo "@@@ MODEL-LPS $(model_lps)"
@@ -75,11 +90,24 @@ kexec_into() {
 case $stage in
 1)
 	echo "TAP version 13"
-	check "kexec: the kexec tools and the kernel are unpacked from /dev/vda" unpack
+	check "kexec: the kexec tools and the kernel are unpacked from /dev/vda" kexec_unpack
 	check "kexec: the model: a fresh TDX module in SEAMRR, with TDH.SYS.DISABLE" \
 		dmesg_has "tdx_emul: SEAMRR at 0x[0-9a-f]*: the firmware loaded a fresh TDX module, with TDH.SYS.DISABLE"
+	check "kexec: the CPU (family 6, model 0x8f) has the partial-write erratum, the kernel says so" \
+		eval 'grep -q "^model[[:space:]]*: 143$" /proc/cpuinfo &&
+		      dmesg_has "virt/tdx: this CPU has the TDX partial-write erratum: once TDX is initialized, kexec and kdump need a TDX module with TDH.SYS.DISABLE"'
 	check "kexec: a TD is created (the TDX module is initialized) and destroyed" \
 		eval 'td create && is $EMUL/state ready && is $TDXSYS/state initialized && td destroy'
+	# Machine checks as a partial write would raise them: injected by
+	# QEMU's monitor (mce), with the kernel's fake_panic on so that the
+	# report is printed and the kernel goes on.
+	check "mce: a fatal machine check in a PAMT (the model's) is reported as TDX private memory" \
+		eval 'echo 1 >/sys/kernel/debug/mce/fake_panic && pa=$(pamt_line) && [ -n "$pa" ] && mce_at $pa &&
+		      dmesg_has "virt/tdx: \[Hardware Error\]: the error at $pa is in TDX private memory, a PAMT of the TDX module: on this CPU a partial write to it causes this (TDX partial-write erratum), possibly a kernel bug"'
+	check "mce: one outside the PAMTs (in the kernel image) is not" \
+		eval 'before=$(dmesg | grep -c "in TDX private memory") && pa=$(printf "%#x" $((0x$(sed -n "s/^ *\([0-9a-f]*\)-.*: Kernel code$/\1/p" /proc/iomem)))) &&
+		      mce_at $pa && [ "$(dmesg | grep -c "in TDX private memory")" = "$before" ] &&
+		      dmesg_has "Fake kernel panic" && echo 0 >/sys/kernel/debug/mce/fake_panic'
 	kexec_into kexec 2
 	;;
 2)
@@ -91,8 +119,12 @@ case $stage in
 	check "kexec: a TD is created: this kernel initializes the module again" \
 		eval 'td create && is $EMUL/state ready && is $TDXSYS/state initialized &&
 		      dmesg_has "virt/tdx: module initialized"'
+	check "kdump: TDH.SYS.DISABLE (leaf 69) is set to fail, always with TDX_SYS_BUSY (0x8000020200000000)" \
+		eval 'echo 69 >$EMUL/fail_seamcall_leaf && echo 0x8000020200000000 >$EMUL/fail_seamcall_status &&
+		      echo 0 >$EMUL/fail_seamcall/verbose && echo -1 >$EMUL/fail_seamcall/times &&
+		      echo 100 >$EMUL/fail_seamcall/probability'
 	check "kdump: the crash kernel is loaded (kexec -s -p) into the crashkernel= reservation" \
-		eval 'unpack && /sbin/kexec -s -p /boot/bzImage --initrd=/boot/initrd.gz \
+		eval 'kexec_unpack && /sbin/kexec -s -p /boot/bzImage --initrd=/boot/initrd.gz \
 		      --command-line="$(next_cmdline tdx_kexec_stage=3 | sed -E "s/ ?crashkernel=[^ ]*//") nr_cpus=1 irqpoll swiotlb=noforce" &&
 		      is /sys/kernel/kexec_crash_loaded 1'
 	echo "# with a TD alive, the kernel crashes into the kdump kernel"
@@ -106,8 +138,10 @@ case $stage in
 	dmesg -n 1
 	check "kdump: the kdump kernel runs (elfcorehdr= on its command line)" \
 		grep -q 'elfcorehdr=' /proc/cmdline
-	check "kdump: the model: the crashing kernel disabled the module (state none)" \
-		dmesg_has "tdx_emul: SEAMRR at 0x[0-9a-f]*: the TDX module an earlier kernel left is still loaded: state none, with TDH.SYS.DISABLE"
+	check "kdump: the model: the crashing kernel could not disable the module (state ready)" \
+		dmesg_has "tdx_emul: SEAMRR at 0x[0-9a-f]*: the TDX module an earlier kernel left is still loaded: state ready, with TDH.SYS.DISABLE"
+	check "kdump: the model: none of the PAMT lines it wrote is left private (the crashing kernel cleared them)" \
+		eval 'dmesg | grep -q "tdx_emul: kdump: 0 of [1-9][0-9]* PAMT lines the TDX module wrote are still its private data$"'
 	# Through mmap(), as makedumpfile reads it (read() maps each old page
 	# on its own: 1.5 MB/s under TCG); a line per 64 MiB on the console.
 	size=$(stat -c %s /proc/vmcore 2>/dev/null)
@@ -121,7 +155,7 @@ case $stage in
 absent-1)
 	# After the shipped boot's own tests: no TAP here, the next kernel
 	# reports in a section of its own.
-	unpack && /sbin/kexec -s -l /boot/bzImage --initrd=/boot/initrd.gz \
+	kexec_unpack && /sbin/kexec -s -l /boot/bzImage --initrd=/boot/initrd.gz \
 		--command-line="$(sed -E 's/ ?tdx_test_kexec_after//' /proc/cmdline) tdx_kexec_stage=absent-2" || {
 		echo "@@@ BEGIN kexec"
 		not_ok "kexec (TDX absent): the kernel was loaded"
@@ -142,7 +176,7 @@ absent-2)
 	echo "1..$n"
 	;;
 old-1)
-	check "kexec (old module): the kexec tools and the kernel are unpacked from /dev/vda" unpack
+	check "kexec (old module): the kexec tools and the kernel are unpacked from /dev/vda" kexec_unpack
 	kexec_into "kexec (old module)" old-2
 	;;
 old-2)

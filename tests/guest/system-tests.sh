@@ -7,15 +7,6 @@
 
 . /tap.sh
 
-stty -F /dev/ttyS1 raw -echo
-exec 3<>/dev/ttyS1
-# qmp <json>: run a QMP command; the reply is in $QMP_REPLY.
-qmp() {
-	echo "QMP $1" >&3
-	read -r QMP_REPLY <&3
-	case "$QMP_REPLY" in OK*) return 0 ;; *) return 1 ;; esac
-}
-
 has_flag() { grep -qw tdx_host_platform /proc/cpuinfo; }
 no_flag() { ! has_flag; }
 
@@ -213,9 +204,9 @@ policy_emulated() {
 		eval 'is $TDXSYS/state uninitialized && cpu_set 3 1 &&
 		      no_dmesg "TDX module initialization failed" && td create && td destroy'
 	check "policy: a TD is created through the core path" eval 'td create && [ "$(nr_tds)" = 1 ]'
-	check "sysfs: state initialized, version 1.5.00, build 0 of 20250101, features0 NO_RBP_MOD (the model's)" \
+	check "sysfs: state initialized, version 1.5.00, build 0 of 20250101, features0 NO_RBP_MOD and SYS_DISABLE (the model's: bits 18, 53)" \
 		eval 'is $TDXSYS/state initialized && is $TDXSYS/version 1.5.00 &&
-		      is $TDXSYS/build "0 20250101" && is $TDXSYS/features0 0x40000 && nodata $TDXSYS/failure'
+		      is $TDXSYS/build "0 20250101" && is $TDXSYS/features0 0x20000000040000 && nodata $TDXSYS/failure'
 	check "sysfs: the CMRs are the model's" cmrs_are_the_models
 	check "sysfs: the TDMRs and the PAMT bytes are what the model was configured with" tdmrs_are_the_models
 	check "sysfs: 1 TD (the test interface's count), one KeyID fewer free" \

@@ -12,6 +12,21 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# qmp <json>: run a QMP command through ttyS1 and scripts/qemu.py; the
+# reply is in $QMP_REPLY.
+qmp() {
+	if ! [ -e /proc/$$/fd/3 ]; then
+		stty -F /dev/ttyS1 raw -echo
+		exec 3<>/dev/ttyS1
+	fi
+	echo "QMP $1" >&3
+	read -r QMP_REPLY <&3
+	case "$QMP_REPLY" in OK*) return 0 ;; *) return 1 ;; esac
+}
+
+# kexec-tools and the kernel: the tar archive on /dev/vda (scripts/boot.sh).
+kexec_unpack() { tar -x -f /dev/vda -C / && [ -x /sbin/kexec ] && [ -s /boot/bzImage ]; }
+
 dmesg_has() { dmesg | grep -q "$1"; }
 no_dmesg() { ! dmesg | grep -q "$1"; }
 is() { [ "$(cat "$1")" = "$2" ]; }

@@ -1461,6 +1461,145 @@ static void tdx_module_init_fault_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->emul.nr_seamcalls, calls);
 }
 
+/*
+ * On a CPU with the partial-write erratum another kernel may be loaded
+ * unless the module holds private memory and cannot reset it: the module
+ * says whether it can (TDX_FEATURES0) and the model whether it holds any
+ * (its TDMRs). Without the erratum, always.
+ */
+static void tdx_module_kexec_erratum_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	env->emul.sys_disable = false;
+	KUNIT_EXPECT_EQ(test, tdx_module_kexec_allowed(&env->m, true), 0);
+	KUNIT_ASSERT_EQ(test, init_run(env), 0);
+	KUNIT_ASSERT_GT(test, env->emul.nr_tdmrs, 0);
+	KUNIT_EXPECT_EQ(test, tdx_module_kexec_allowed(&env->m, true), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, tdx_module_kexec_allowed(&env->m, false), 0);
+}
+
+/* A module with TDH.SYS.DISABLE can reset its memory: allowed. */
+static void tdx_module_kexec_erratum_disable_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	KUNIT_ASSERT_TRUE(test, env->emul.sys_disable);
+	KUNIT_ASSERT_EQ(test, init_run(env), 0);
+	KUNIT_EXPECT_EQ(test, tdx_module_kexec_allowed(&env->m, true), 0);
+}
+
+/*
+ * A machine check is reported as one on TDX private memory exactly where
+ * the model's module holds its PAMTs (the PAMTs the model recorded at
+ * TDH.SYS.CONFIG): at the first and last byte of each, not right outside.
+ */
+static void tdx_module_pamt_has_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+	unsigned int i, l;
+
+	KUNIT_EXPECT_FALSE(test, tdx_module_pamt_has(&env->m, 0));
+	KUNIT_ASSERT_EQ(test, init_run(env), 0);
+	KUNIT_ASSERT_GT(test, env->emul.nr_tdmrs, 0);
+	for (i = 0; i < env->emul.nr_tdmrs; i++) {
+		const struct tdx_emul_tdmr *t = &env->emul.tdmrs[i];
+
+		for (l = 0; l < 3; l++) {
+			u64 b = t->pamt_base[l], e = b + t->pamt_size[l];
+
+			if (!t->pamt_size[l])
+				continue;
+			KUNIT_EXPECT_TRUE(test, tdx_module_pamt_has(&env->m, b));
+			KUNIT_EXPECT_TRUE(test, tdx_module_pamt_has(&env->m, e - 1));
+		}
+	}
+	/* Memory the module was not given: the TDMR_INFO array, a TDMR's base. */
+	KUNIT_EXPECT_FALSE(test, tdx_module_pamt_has(&env->m, __pa(env->m.tdmrs.tdmrs)));
+	KUNIT_EXPECT_FALSE(test, tdx_module_pamt_has(&env->m, env->emul.tdmrs[0].base));
+	/* Once the module was lost in S3, nothing is private any more. */
+	env->m.status = TDX_MODULE_LOST;
+	KUNIT_EXPECT_FALSE(test, tdx_module_pamt_has(&env->m, env->emul.tdmrs[0].pamt_base[0]));
+	env->m.status = TDX_MODULE_INITIALIZED;
+}
+
+/* What other calls get while the first TDH.SYS.TDMR.INIT is at work. */
+struct tdmr_init_busy {
+	bool done;
+	u64 same, other, exclusive, shared;
+};
+
+static u64 model_call(struct tdx_emul *m, u64 fn, u64 rcx, u64 rdx)
+{
+	struct tdx_emul_regs r = { .rax = fn, .rcx = rcx, .rdx = rdx };
+
+	return tdx_emul_call(m, 0, &r);
+}
+
+static void tdmr_init_busy_probe(struct tdx_emul *m, u64 base)
+{
+	struct tdmr_init_busy *b = m->test_data;
+
+	if (b->done)
+		return;
+	b->done = true;
+	b->same = model_call(m, TDXM_SYS_TDMR_INIT, base, 0);
+	b->exclusive = model_call(m, TDXM_SYS_KEY_CONFIG, 0, 0);
+	b->shared = model_call(m, TDXM_SYS_RD, 0, TDXM_MD_MAX_TDMRS);
+	if (m->nr_tdmrs > 1)
+		b->other = model_call(m, TDXM_SYS_TDMR_INIT,
+				      m->tdmrs[base == m->tdmrs[0].base].base, 0);
+}
+
+/*
+ * The module's own serialization, as the ABI states it: while one
+ * TDH.SYS.TDMR.INIT is at work, another on the same TDMR gets
+ * TDX_OPERAND_BUSY(RCX), an exclusive leaf TDX_SYS_BUSY, while a shared
+ * leaf and TDMR.INIT on another TDMR proceed. The kernel's initialization,
+ * which saw none of it, completes.
+ */
+static void tdx_module_tdmr_init_busy_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+	struct tdmr_init_busy b = {};
+	unsigned int i;
+
+	env->emul.test_data = &b;
+	env->emul.in_tdmr_init = tdmr_init_busy_probe;
+	KUNIT_ASSERT_EQ(test, init_run(env), 0);
+	KUNIT_ASSERT_TRUE(test, b.done);
+	KUNIT_EXPECT_EQ(test, b.same, 0x8000020000000001ULL);	/* OPERAND_BUSY, RCX */
+	KUNIT_EXPECT_EQ(test, b.exclusive, 0x8000020200000000ULL);	/* SYS_BUSY */
+	KUNIT_EXPECT_EQ(test, b.shared, 0ULL);
+	if (env->emul.nr_tdmrs > 1)
+		KUNIT_EXPECT_EQ(test, b.other, 0ULL);
+	else
+		kunit_info(test, "one TDMR: TDMR.INIT on another TDMR not tried");
+	for (i = 0; i < env->emul.nr_tdmrs; i++) {
+		KUNIT_EXPECT_EQ(test, env->emul.tdmrs[i].next, env->emul.tdmrs[i].end);
+		KUNIT_EXPECT_FALSE(test, env->emul.tdmrs[i].busy);
+	}
+	KUNIT_EXPECT_EQ(test, env->emul.shared, 0U);
+	KUNIT_EXPECT_EQ(test, env->emul.state, TDX_EMUL_READY);
+}
+
+/* A module whose TDH.SYS.TDMR.INIT failed had its PAMTs reset: allowed. */
+static void tdx_module_kexec_erratum_failed_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	env->emul.sys_disable = false;
+	env->emul.fail_leaf = TDXM_SYS_TDMR_INIT;
+	env->emul.fail_status = TDXM_OPERAND_INVALID;
+	env->emul.fail.probability = 100;
+	env->emul.fail.interval = 1;
+	atomic_set(&env->emul.fail.times, 1);
+	KUNIT_EXPECT_EQ(test, init_run(env), -EINVAL);
+	/* The module was configured: it had the PAMTs. */
+	KUNIT_EXPECT_GE(test, env->emul.state, TDX_EMUL_SYSCONFIG_DONE);
+	KUNIT_EXPECT_EQ(test, tdx_module_kexec_allowed(&env->m, true), 0);
+}
+
 /* Memory the CMRs do not cover cannot become TDX memory. */
 static void tdx_module_init_not_convertible_test(struct kunit *test)
 {
@@ -1510,6 +1649,11 @@ static struct kunit_case tdx_module_init_cases[] = {
 	KUNIT_CASE(tdx_module_init_cmr_tail_test),
 	KUNIT_CASE(tdx_module_init_cmr_exact_test),
 	KUNIT_CASE_PARAM(tdx_module_init_fault_test, init_fault_gen_params),
+	KUNIT_CASE(tdx_module_kexec_erratum_test),
+	KUNIT_CASE(tdx_module_kexec_erratum_disable_test),
+	KUNIT_CASE(tdx_module_kexec_erratum_failed_test),
+	KUNIT_CASE(tdx_module_pamt_has_test),
+	KUNIT_CASE(tdx_module_tdmr_init_busy_test),
 	KUNIT_CASE(tdx_module_init_not_convertible_test),
 	KUNIT_CASE(tdx_module_init_all_lps_test),
 	KUNIT_CASE(tdx_module_init_cpus_not_ready_test),

@@ -31,6 +31,8 @@
 #include <linux/suspend.h>
 #include <linux/topology.h>
 #include <asm/cpufeature.h>
+#include <asm/intel-family.h>
+#include <asm/mce.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
@@ -96,6 +98,23 @@ static int __init tdx_read_keyid_partitioning(u64 *msr)
 	return rdmsrl_safe(MSR_IA32_MKTME_KEYID_PARTITIONING, msr);
 }
 
+/*
+ * Sapphire Rapids and Emerald Rapids: a partial (sub-cache-line) write to
+ * TDX private memory by anything but a TD poisons the line, and a later
+ * read of it raises a machine check. The other TDX-capable CPUs do not.
+ */
+static bool __init tdx_has_pw_mce_erratum(void)
+{
+	if (boot_cpu_data.x86_vendor != X86_VENDOR_INTEL || boot_cpu_data.x86 != 6)
+		return false;
+	switch (boot_cpu_data.x86_model) {
+	case INTEL_FAM6_SAPPHIRERAPIDS_X:
+	case INTEL_FAM6_EMERALDRAPIDS_X:
+		return true;
+	}
+	return false;
+}
+
 /**
  * tdx_init() - Detect whether the BIOS enabled TDX
  *
@@ -105,7 +124,8 @@ static int __init tdx_read_keyid_partitioning(u64 *msr)
  * usable private KeyID range, records the range, sets
  * X86_FEATURE_TDX_HOST_PLATFORM and says so in one line. Otherwise the
  * kernel carries on exactly as without TDX support; a BIOS that enabled
- * TDX with an unusable range gets a warning.
+ * TDX with an unusable range gets a warning. On a CPU with the
+ * partial-write erratum it also sets X86_BUG_TDX_PW_MCE.
  */
 void __init tdx_init(void)
 {
@@ -137,6 +157,11 @@ void __init tdx_init(void)
 	setup_force_cpu_cap(X86_FEATURE_TDX_HOST_PLATFORM);
 	pr_info("BIOS enabled TDX: private KeyIDs [%u, %u)\n",
 		range.start, range.start + range.nr);
+
+	if (tdx_has_pw_mce_erratum()) {
+		setup_force_cpu_bug(X86_BUG_TDX_PW_MCE);
+		pr_info("this CPU has the TDX partial-write erratum: once TDX is initialized, kexec and kdump need a TDX module with TDH.SYS.DISABLE\n");
+	}
 }
 
 /*
@@ -926,12 +951,11 @@ static int tdx_init_tdmrs(struct tdx_module *m)
  * before the pages go back to the kernel; MOVDIR64B also clears the
  * integrity state a partial write would trip over.
  */
-static void tdx_reset_pamts(struct tdx_module *m)
+static void tdx_clear_pamts(struct tdx_module *m)
 {
 	const void *zero = page_address(ZERO_PAGE(0));
 	unsigned int i;
 
-	wbinvd_on_all_cpus();
 	for (i = 0; i < m->tdmrs.nr_tdmrs; i++) {
 		const struct tdmr_info *tdmr = tdmr_entry(&m->tdmrs, i);
 		u64 size = tdmr->pamt_4k_size + tdmr->pamt_2m_size + tdmr->pamt_1g_size;
@@ -947,6 +971,13 @@ static void tdx_reset_pamts(struct tdx_module *m)
 	}
 	/* MOVDIR64B is weakly ordered. */
 	mb();
+}
+
+static void tdx_reset_pamts(struct tdx_module *m)
+{
+	wbinvd_on_all_cpus();
+	tdx_clear_pamts(m);
+	smp_store_release(&m->pamts_private, false);
 }
 
 static void tdx_free_memlist(struct tdx_module *m)
@@ -1019,6 +1050,8 @@ static int tdx_module_init(struct tdx_module *m)
 	ret = tdx_config(m);
 	if (ret)
 		goto err_pamts;
+	/* The module has the PAMTs now; see tdx_kexec_prepare(). */
+	smp_store_release(&m->pamts_private, true);
 	ret = tdx_config_global_keyid(m);
 	if (!ret)
 		ret = tdx_init_tdmrs(m);
@@ -1262,6 +1295,7 @@ static void tdx_module_disable(struct tdx_module *m, const char *why)
 		 ++attempts < TDX_DISABLE_ATTEMPTS);
 
 	if (status == TDX_SUCCESS) {
+		WRITE_ONCE(m->disabled, true);
 		pr_info("%s: TDX module disabled (TDH.SYS.DISABLE): the next kernel can initialize it again\n",
 			why);
 	} else if ((status & TDX_STATUS_MASK) == TDX_OPERAND_INVALID) {
@@ -1309,6 +1343,140 @@ void tdx_crash_shutdown(void)
 {
 	if (boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
 		tdx_module_disable(&tdx_platform_module, "kdump");
+}
+
+/**
+ * tdx_module_kexec_allowed() - May another kernel be loaded for kexec or kdump?
+ * @m:		the module
+ * @erratum:	the CPUs have the partial-write erratum (X86_BUG_TDX_PW_MCE)
+ *
+ * Description: On the way to another kernel, TDH.SYS.DISABLE makes the
+ * module reset all it was given; a module that cannot do it leaves TDX
+ * private memory behind, and on a CPU with the partial-write erratum the
+ * next kernel can take a machine check where it reads a line of it that
+ * was written partially. Refuse a new kernel while the module holds
+ * private memory and does not enumerate TDH.SYS.DISABLE. The module's
+ * own memory, the PAMTs, is also cleared on the way (see
+ * tdx_kexec_clear_private()); memory a TD was given is not, and a module
+ * that could give none yet may still be initialized later, after a
+ * kernel was loaded: that is why it is not the only safeguard.
+ *
+ * Context: Any context.
+ * Return: 0, or -EOPNOTSUPP if the kernel must not be loaded.
+ */
+int tdx_module_kexec_allowed(struct tdx_module *m, bool erratum)
+{
+	/* Pairs with the release in tdx_module_init(): @m->info is read. */
+	if (!erratum || !smp_load_acquire(&m->pamts_private))
+		return 0;
+	/* S3 or S4 reset the platform, and TDX private memory with it. */
+	if (READ_ONCE(m->status) == TDX_MODULE_LOST)
+		return 0;
+	return m->info.features0 & TDX_FEATURES0_SYS_DISABLE ? 0 : -EOPNOTSUPP;
+}
+
+/**
+ * tdx_kexec_prepare() - Refuse kexec_load() and kexec_file_load() when unsafe
+ *
+ * Description: See tdx_module_kexec_allowed(). Says why, and what to do,
+ * when it refuses.
+ *
+ * Context: Process context, from machine_kexec_prepare().
+ * Return: 0, or -EOPNOTSUPP.
+ */
+int tdx_kexec_prepare(void)
+{
+	int ret;
+
+	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
+		return 0;
+	ret = tdx_module_kexec_allowed(&tdx_platform_module,
+				       boot_cpu_has_bug(X86_BUG_TDX_PW_MCE));
+	if (ret)
+		pr_err_ratelimited("kexec and kdump kernels cannot be loaded: this CPU has the TDX partial-write erratum, TDX is initialized and its module cannot reset TDX private memory for the next kernel (no TDH.SYS.DISABLE); update the TDX module, or reboot instead\n");
+	return ret;
+}
+
+/**
+ * tdx_kexec_clear_private() - Clear the PAMTs of a module left initialized
+ * @why:	where this kernel goes: "kexec" or "kdump"
+ *
+ * Description: On a CPU with the partial-write erratum, a module that was
+ * not disabled (TDH.SYS.DISABLE failed, was not supported, or the CPU was
+ * not in VMX operation) leaves its PAMTs as TDX private memory. Write this
+ * CPU's caches back and clear them through KeyID 0 (MOVDIR64B), so that
+ * the next kernel can use and read that memory. The next kernel cannot use
+ * TDX until a reboot anyway: the module is still initialized.
+ *
+ * Context: machine_kexec(): IRQs off, the other CPUs stopped, their caches
+ * flushed. Allocates nothing.
+ */
+void tdx_kexec_clear_private(const char *why)
+{
+	struct tdx_module *m = &tdx_platform_module;
+
+	if (!boot_cpu_has_bug(X86_BUG_TDX_PW_MCE) || READ_ONCE(m->disabled) ||
+	    !smp_load_acquire(&m->pamts_private) ||
+	    READ_ONCE(m->status) == TDX_MODULE_LOST)
+		return;
+	wbinvd();
+	tdx_clear_pamts(m);
+	pr_info("%s: TDX module not disabled on a CPU with the partial-write erratum: its PAMTs (%llu KB) were cleared for the next kernel\n",
+		why, tdmrs_pamt_bytes(&m->tdmrs) / SZ_1K);
+}
+
+/**
+ * tdx_module_pamt_has() - Is a physical address in a PAMT the module holds?
+ * @m:		the module
+ * @pa:		the physical address
+ *
+ * Context: Any context, the machine check handler included: takes no lock.
+ * The TDMR list is fixed while the module holds the PAMTs.
+ * Return: true if @pa is TDX private memory of the module's PAMTs.
+ */
+bool tdx_module_pamt_has(struct tdx_module *m, u64 pa)
+{
+	unsigned int i;
+
+	if (!smp_load_acquire(&m->pamts_private) ||
+	    READ_ONCE(m->status) == TDX_MODULE_LOST)
+		return false;
+	for (i = 0; i < m->tdmrs.nr_tdmrs; i++) {
+		const struct tdmr_info *t = tdmr_entry(&m->tdmrs, i);
+
+		if ((pa >= t->pamt_4k_base && pa - t->pamt_4k_base < t->pamt_4k_size) ||
+		    (pa >= t->pamt_2m_base && pa - t->pamt_2m_base < t->pamt_2m_size) ||
+		    (pa >= t->pamt_1g_base && pa - t->pamt_1g_base < t->pamt_1g_size))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * tdx_mce_report() - Say when a fatal machine check hit TDX private memory
+ * @m:		the machine check the kernel panics for, or NULL
+ *
+ * Description: A machine check on memory the TDX module holds is not a
+ * failing DIMM as the report above it suggests. On a CPU with the
+ * partial-write erratum it is most likely a partial write to that memory
+ * by the kernel or a device: a kernel bug. The kernel knows the memory it
+ * gave the module (the PAMTs); memory KVM gives TDs is not tracked here.
+ *
+ * Context: mce_panic(). Takes no lock.
+ */
+void tdx_mce_report(const struct mce *m)
+{
+	u64 pa;
+
+	if (!m || !(m->status & MCI_STATUS_ADDRV) ||
+	    !boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
+		return;
+	pa = m->addr & GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 0);
+	if (!tdx_module_pamt_has(&tdx_platform_module, pa))
+		return;
+	pr_emerg(HW_ERR "the error at %#llx is in TDX private memory, a PAMT of the TDX module%s\n",
+		 pa, boot_cpu_has_bug(X86_BUG_TDX_PW_MCE) ?
+		 ": on this CPU a partial write to it causes this (TDX partial-write erratum), possibly a kernel bug" : "");
 }
 
 static int __init tdx_memory_init(void)

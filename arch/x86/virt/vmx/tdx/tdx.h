@@ -125,6 +125,13 @@ int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
 #define TDX_MD_SYS_ATTRIBUTES		0x0A00000200000000ULL
 #define TDX_MD_NUM_TDX_FEATURES		0x0A00000000000001ULL
 #define TDX_MD_TDX_FEATURES0		0x0A00000300000008ULL
+/*
+ * TDX_FEATURES0 bit 53: the module has TDH.SYS.DISABLE. Not in
+ * ../shared/reference/tdx-abi.md: a draft of the module's ABI, quoted on
+ * LKML ("[PATCH 3/4] x86/virt/tdx: Add SEAMCALL wrapper for
+ * TDH.SYS.DISABLE", review of 17 March 2026).
+ */
+#define TDX_FEATURES0_SYS_DISABLE	BIT_ULL(53)
 #define TDX_MD_NUM_CMRS			0x9000000100000000ULL
 #define TDX_MD_CMR_BASE(i)		(0x9000000300000080ULL + (i))
 #define TDX_MD_CMR_SIZE(i)		(0x9000000300000100ULL + (i))
@@ -325,6 +332,11 @@ enum tdx_module_status {
  * @fail_status:	that SEAMCALL's status
  * @info:		the module's metadata
  * @info_valid:		@info was read (initialization got that far)
+ * @pamts_private:	the PAMTs were handed to the module (TDH.SYS.CONFIG)
+ *			and not reset since; written under @lock (with a
+ *			release), read locklessly by the kexec and crash paths
+ * @disabled:		TDH.SYS.DISABLE succeeded on the way to another
+ *			kernel; written and read on that way only
  * @memlist:		the TDX memory, fixed at initialization; written with
  *			@lock and mem_hotplug_lock (read) held, read by the
  *			memory hotplug notifier under mem_hotplug_lock
@@ -350,6 +362,8 @@ struct tdx_module {
 	u64 fail_status;
 	struct tdx_sysinfo info;
 	bool info_valid;
+	bool pamts_private;
+	bool disabled;
 	struct tdx_memlist memlist;
 	struct tdmr_info_list tdmrs;
 	DECLARE_BITMAP(pkgs, NR_CPUS);
@@ -363,6 +377,8 @@ int tdx_module_cpu_enable(struct tdx_module *m);
 int tdx_module_enable(struct tdx_module *m);
 void tdx_module_destroy(struct tdx_module *m);
 int tdx_memlist_build(struct tdx_memlist *mem);
+int tdx_module_kexec_allowed(struct tdx_module *m, bool erratum);
+bool tdx_module_pamt_has(struct tdx_module *m, u64 pa);
 bool tdx_platform_lost(void);
 const unsigned long *tdx_platform_packages(void);
 

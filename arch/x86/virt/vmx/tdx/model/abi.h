@@ -101,6 +101,12 @@
 
 /* TDX_FEATURES0 bit 18: the module does not modify RBP. */
 #define TDXM_FEATURES0_NO_RBP_MOD	BIT_ULL(18)
+/*
+ * TDX_FEATURES0 bit 53: TDH.SYS.DISABLE is supported. Not in tdx-abi.md: a
+ * draft of the module's ABI, quoted on LKML (review of the upstream
+ * TDH.SYS.DISABLE wrapper, 17 March 2026).
+ */
+#define TDXM_FEATURES0_SYS_DISABLE	BIT_ULL(53)
 
 /* Limits. */
 #define TDXM_MAX_CMRS			32

@@ -40,6 +40,7 @@
 
 #include <linux/acpi.h>
 #include <linux/cpu.h>
+#include <linux/crash_dump.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/io.h>
@@ -123,7 +124,8 @@ static const char * const tdx_emul_state_names[] = {
  * platform's description, which every boot reads from the firmware again.
  */
 #define TDX_EMUL_SEAMRR_SIZE	SZ_64K
-#define TDX_EMUL_SEAMRR_MAGIC	0x312d52524d414553ULL	/* "SEAMRR-1" */
+#define TDX_EMUL_SEAMRR_MAGIC	0x322d52524d414553ULL	/* "SEAMRR-2" */
+#define TDX_EMUL_PAMT_MAGIC	0x544d4150554d4554ULL	/* "TEMUPAMT" */
 
 struct tdx_emul_seamrr {
 	u64 magic;
@@ -542,7 +544,8 @@ static u64 tdx_emul_field_value(const struct tdx_emul *m, u64 id)
 	case TDXM_MD_NUM_TDX_FEATURES:
 		return 1;
 	case TDXM_MD_TDX_FEATURES0:
-		return TDXM_FEATURES0_NO_RBP_MOD;
+		return TDXM_FEATURES0_NO_RBP_MOD |
+		       (m->sys_disable ? TDXM_FEATURES0_SYS_DISABLE : 0);
 	case TDXM_MD_NUM_CMRS:
 		return max(m->nr_cmrs, m->num_cmrs_reported);
 	case TDXM_MD_MAX_TDMRS:
@@ -570,6 +573,42 @@ static u64 tdx_emul_sys_init(struct tdx_emul *m, struct tdx_emul_regs *r)
 }
 
 /*
+ * The PAMT lines the module writes through the global KeyID: TDX private
+ * memory. The platform's module marks the first 8 bytes of each 64-byte
+ * line of a TDMR's PAMTs when it initializes the TDMR (its first
+ * TDH.SYS.TDMR.INIT), and clears them when TDH.SYS.DISABLE resets all it
+ * was given; a line still marked after that is memory the module left
+ * private. The modules of KUnit tests write nothing: their PAMTs need not
+ * be memory.
+ */
+static u64 tdx_emul_pamt_mark(u64 pa)
+{
+	return TDX_EMUL_PAMT_MAGIC ^ pa;
+}
+
+/* Mark (or clear) the PAMT lines of the entries for [start, end) of a TDMR. */
+static void tdx_emul_pamt_write(const struct tdx_emul *m, const struct tdx_emul_tdmr *tdmr,
+				u64 start, u64 end, bool mark)
+{
+	static const unsigned int page_shift[3] = { 12, 21, 30 };
+	unsigned int l;
+	u64 pa, last;
+
+	if (m != &tdx_emul_module)
+		return;
+	for (l = 0; l < 3; l++) {
+		pa = tdmr->pamt_base[l] +
+		     ((start - tdmr->base) >> page_shift[l]) * TDXM_PAMT_ENTRY_SIZE;
+		last = tdmr->pamt_base[l] +
+		       DIV_ROUND_UP_ULL(end - tdmr->base, 1ULL << page_shift[l]) *
+		       TDXM_PAMT_ENTRY_SIZE;
+		last = min(ALIGN(last, 64), tdmr->pamt_base[l] + tdmr->pamt_size[l]);
+		for (pa = ALIGN_DOWN(pa, 64); pa < last; pa += 64)
+			*(u64 *)__va(pa) = mark ? tdx_emul_pamt_mark(pa) : 0;
+	}
+}
+
+/*
  * TDH.SYS.DISABLE: the module drops every TD and everything it was given
  * and goes back to its state before TDH.SYS.INIT. It takes a while: the
  * first call is interrupted (TDX_INTERRUPTED_RESUMABLE), the next one
@@ -577,12 +616,16 @@ static u64 tdx_emul_sys_init(struct tdx_emul *m, struct tdx_emul_regs *r)
  */
 static u64 tdx_emul_sys_disable(struct tdx_emul *m)
 {
+	unsigned int i;
+
 	if (!m->sys_disable)
 		return TDXM_OPERAND_INVALID | TDXM_OP_RAX;
 	if (!m->disabling) {
 		m->disabling = true;
 		return TDXM_INTERRUPTED_RESUMABLE;
 	}
+	for (i = 0; i < m->nr_tdmrs; i++)
+		tdx_emul_pamt_write(m, &m->tdmrs[i], m->tdmrs[i].base, m->tdmrs[i].end, false);
 	tdx_emul_power_cycle(m);
 	return TDXM_SUCCESS;
 }
@@ -837,8 +880,11 @@ static u64 tdx_emul_config(struct tdx_emul *m, struct tdx_emul_regs *r)
 		m->tdmrs[i].end = tdmr->base + tdmr->size;
 		m->tdmrs[i].next = tdmr->base;
 		tdx_emul_pamts(tdmr, base, size);
-		for (l = 0; l < 3; l++)
+		for (l = 0; l < 3; l++) {
+			m->tdmrs[i].pamt_base[l] = base[l];
+			m->tdmrs[i].pamt_size[l] = size[l];
 			m->pamt_bytes += size[l];
+		}
 	}
 	m->nr_tdmrs = r->rdx;
 	m->state = TDX_EMUL_SYSCONFIG_DONE;
@@ -856,10 +902,19 @@ static u64 tdx_emul_key_config(struct tdx_emul *m, unsigned int lp)
 	return TDXM_SUCCESS;
 }
 
-static u64 tdx_emul_tdmr_init(struct tdx_emul *m, struct tdx_emul_regs *r)
+/*
+ * TDH.SYS.TDMR.INIT initializes one chunk of a TDMR per call: the PAMT
+ * entries for it. It holds the module's global lock shared, so it runs on
+ * several CPUs at once, on different TDMRs: on the same TDMR a second call
+ * gets TDX_OPERAND_BUSY. The model drops its own lock (@flags, taken by
+ * tdx_emul_call()) while it writes the chunk's PAMT entries.
+ */
+static u64 tdx_emul_tdmr_init(struct tdx_emul *m, struct tdx_emul_regs *r,
+			      unsigned long *flags)
 {
 	struct tdx_emul_tdmr *tdmr = NULL;
 	unsigned int i;
+	u64 start, end;
 
 	for (i = 0; i < m->nr_tdmrs; i++) {
 		if (m->tdmrs[i].base == r->rcx)
@@ -867,12 +922,29 @@ static u64 tdx_emul_tdmr_init(struct tdx_emul *m, struct tdx_emul_regs *r)
 	}
 	if (!tdmr)
 		return TDXM_OPERAND_INVALID | TDXM_OP_RCX;
+	if (tdmr->busy)
+		return TDXM_OPERAND_BUSY | TDXM_OP_RCX;
 	if (tdmr->next >= tdmr->end)
 		return TDXM_TDMR_ALREADY_INITIALIZED;
 
-	tdmr->next = min(tdmr->next + TDX_EMUL_TDMR_CHUNK, tdmr->end);
+	start = tdmr->next;
+	end = min(start + TDX_EMUL_TDMR_CHUNK, tdmr->end);
+	tdmr->busy = true;
+	m->shared++;
+	tdx_emul_seamrr_store(m);
+	raw_spin_unlock_irqrestore(&m->lock, *flags);
+
+	tdx_emul_pamt_write(m, tdmr, start, end, true);
+	if (m->in_tdmr_init)
+		m->in_tdmr_init(m, tdmr->base);
+
+	raw_spin_lock_irqsave(&m->lock, *flags);
+	tdx_emul_seamrr_load(m);
+	m->shared--;
+	tdmr->busy = false;
+	tdmr->next = end;
 	/* The module reports its progress in whole 1 GiB blocks. */
-	r->rdx = ALIGN_DOWN(tdmr->next, TDXM_TDMR_ALIGN);
+	r->rdx = ALIGN_DOWN(end, TDXM_TDMR_ALIGN);
 	return TDXM_SUCCESS;
 }
 
@@ -917,14 +989,20 @@ u64 tdx_emul_call(struct tdx_emul *m, unsigned int lp, struct tdx_emul_regs *reg
 		return TDXM_OPERAND_INVALID | TDXM_OP_RAX;
 
 	/*
-	 * TDH.SYS.INIT, CONFIG and KEY.CONFIG take the module's global lock
-	 * exclusively: a concurrent call gets TDX_SYS_BUSY instead of
-	 * waiting. The other leaves share it (LP.INIT and SYS.RD may run on
-	 * every CPU at once); the model serializes them.
+	 * TDH.SYS.INIT, CONFIG, KEY.CONFIG and DISABLE take the module's
+	 * global lock exclusively: a concurrent call, or one while another
+	 * leaf holds it shared, gets TDX_SYS_BUSY instead of waiting. The
+	 * other leaves share it: LP.INIT and SYS.RD may run on every CPU at
+	 * once, the model runs them one at a time under its own lock, and
+	 * TDMR.INIT does its work outside it (see tdx_emul_tdmr_init()).
 	 */
 	if (tdx_emul_leaf_exclusive(fn)) {
 		if (!raw_spin_trylock_irqsave(&m->lock, flags))
 			return TDXM_SYS_BUSY;
+		if (m->shared) {
+			raw_spin_unlock_irqrestore(&m->lock, flags);
+			return TDXM_SYS_BUSY;
+		}
 	} else {
 		raw_spin_lock_irqsave(&m->lock, flags);
 	}
@@ -962,7 +1040,7 @@ u64 tdx_emul_call(struct tdx_emul *m, unsigned int lp, struct tdx_emul_regs *reg
 		ret = tdx_emul_key_config(m, lp);
 		break;
 	case TDXM_SYS_TDMR_INIT:
-		ret = tdx_emul_tdmr_init(m, regs);
+		ret = tdx_emul_tdmr_init(m, regs, &flags);
 		break;
 	case TDXM_SYS_DISABLE:
 		ret = tdx_emul_sys_disable(m);
@@ -1193,6 +1271,56 @@ static struct notifier_block tdx_emul_reboot_nb = {
 };
 
 /*
+ * The partial-write erratum is the CPU's: Sapphire Rapids (family 6, model
+ * 0x8F) and Emerald Rapids (0xCF), from tdx-abi.md, read from CPUID here.
+ */
+static bool __init tdx_emul_cpu_has_pw_erratum(void)
+{
+	return boot_cpu_data.x86_vendor == X86_VENDOR_INTEL &&
+	       boot_cpu_data.x86 == 6 &&
+	       (boot_cpu_data.x86_model == 0x8f || boot_cpu_data.x86_model == 0xcf);
+}
+
+/*
+ * In a kdump kernel the crashed kernel's memory is left as it was: count
+ * the PAMT lines the module left marked (see tdx_emul_pamt_write()), that
+ * /proc/vmcore would read. On a CPU with the partial-write erratum a line
+ * the module left private that was written partially would raise a
+ * machine check there.
+ */
+static void __init tdx_emul_pamt_check(const struct tdx_emul *m)
+{
+	u64 lines = 0, marked = 0, pa;
+	unsigned int i, l;
+
+	for (i = 0; i < m->nr_tdmrs; i++) {
+		const struct tdx_emul_tdmr *tdmr = &m->tdmrs[i];
+
+		if (tdmr->next == tdmr->base)
+			continue;
+		for (l = 0; l < 3; l++) {
+			u64 base = tdmr->pamt_base[l], size = tdmr->pamt_size[l];
+			u8 *p;
+
+			if (!size)
+				continue;
+			p = memremap(base, size, MEMREMAP_WB);
+			if (!p) {
+				pr_err("kdump: the PAMT at %#llx cannot be mapped\n", base);
+				continue;
+			}
+			for (pa = base; pa < base + size; pa += 64, lines++)
+				marked += *(u64 *)(p + (pa - base)) == tdx_emul_pamt_mark(pa);
+			memunmap(p);
+		}
+	}
+	pr_info("kdump: %llu of %llu PAMT lines the TDX module wrote are still its private data%s\n",
+		marked, lines, !marked ? "" : tdx_emul_cpu_has_pw_erratum() ?
+		": this CPU has the partial-write erratum, reading them could raise a machine check" :
+		": left private");
+}
+
+/*
  * The SEAMRR of tdx_emulate_seamrr=: reserved in the memory map, or not
  * used. A module found there is the one an earlier kernel of this boot
  * left (kexec, kdump); otherwise the firmware loaded a fresh one.
@@ -1223,6 +1351,8 @@ static void __init tdx_emul_seamrr_init(struct tdx_emul *m)
 		pr_info("SEAMRR at %#llx: the TDX module an earlier kernel left is still loaded: state %s%s, %s TDH.SYS.DISABLE\n",
 			pa, tdx_emul_state_names[m->state], m->lost ? " (lost)" : "",
 			m->sys_disable ? "with" : "without");
+		if (is_kdump_kernel())
+			tdx_emul_pamt_check(m);
 	} else {
 		tdx_emul_seamrr_store(m);
 		pr_info("SEAMRR at %#llx: the firmware loaded a fresh TDX module, %s TDH.SYS.DISABLE\n",
@@ -1359,6 +1489,26 @@ static int tdx_emul_tdmrs_show(struct seq_file *sf, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(tdx_emul_tdmrs);
 
+/* The PAMTs the module was given (TDH.SYS.CONFIG): one range a line. */
+static int tdx_emul_pamts_show(struct seq_file *sf, void *unused)
+{
+	struct tdx_emul *m = sf->private;
+	unsigned long flags;
+	unsigned int i, l;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	for (i = 0; i < m->nr_tdmrs; i++) {
+		for (l = 0; l < 3; l++) {
+			if (m->tdmrs[i].pamt_size[l])
+				seq_printf(sf, "%#llx-%#llx\n", m->tdmrs[i].pamt_base[l],
+					   m->tdmrs[i].pamt_base[l] + m->tdmrs[i].pamt_size[l] - 1);
+		}
+	}
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tdx_emul_pamts);
+
 static int __init tdx_emul_init(void)
 {
 	struct dentry *dir;
@@ -1384,6 +1534,7 @@ static int __init tdx_emul_init(void)
 	debugfs_create_bool("lost", 0400, dir, &tdx_emul_module.lost);
 	debugfs_create_file("state", 0400, dir, &tdx_emul_module, &tdx_emul_state_fops);
 	debugfs_create_file("tdmrs", 0400, dir, &tdx_emul_module, &tdx_emul_tdmrs_fops);
+	debugfs_create_file("pamts", 0400, dir, &tdx_emul_module, &tdx_emul_pamts_fops);
 	debugfs_create_u64("pamt_bytes", 0400, dir, &tdx_emul_module.pamt_bytes);
 	return 0;
 }

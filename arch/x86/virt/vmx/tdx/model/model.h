@@ -37,6 +37,9 @@ struct tdx_emul_tdmr {
 	u64 base;
 	u64 end;
 	u64 next;
+	u64 pamt_base[3];	/* 4K, 2M, 1G: where the module writes */
+	u64 pamt_size[3];
+	bool busy;		/* a TDH.SYS.TDMR.INIT on it is in progress */
 };
 
 /* TDH.SYS.TDMR.INIT initializes this much TDMR per call. */
@@ -44,10 +47,14 @@ struct tdx_emul_tdmr {
 
 /**
  * struct tdx_emul - One emulated TDX module and the platform it runs on
- * @lock:		serializes SEAMCALLs, as the module's global lock does;
- *			a raw spinlock: SEAMCALLs trap with IRQs off. Protects
- *			everything below @fail_status except the description,
- *			which is written before the model is made active.
+ * @lock:		the model's own lock, held while a leaf reads or changes
+ *			the module's state; a raw spinlock: SEAMCALLs trap
+ *			with IRQs off. Protects everything below @fail_status
+ *			except the description, which is written before the
+ *			model is made active. A leaf that takes the module's
+ *			global lock exclusively holds it for the whole leaf;
+ *			TDH.SYS.TDMR.INIT drops it while it initializes a
+ *			chunk, counted in @shared (see tdx_emul_call())
  * @state:		global state
  * @lost:		the platform went through S3: every SEAMCALL gets
  *			VMfailInvalid
@@ -59,6 +66,11 @@ struct tdx_emul_tdmr {
  * @nr_seamcalls:	SEAMCALLs that reached the model
  * @sys_disable:	the module has TDH.SYS.DISABLE (newer modules do)
  * @disabling:		TDH.SYS.DISABLE was interrupted and resumes
+ * @shared:		leaves at work outside @lock, holding the module's
+ *			global lock shared: the exclusive leaves get SYS_BUSY
+ * @in_tdmr_init:	for tests: called while a TDH.SYS.TDMR.INIT is at work
+ *			outside @lock, with the TDMR's base
+ * @test_data:		for @in_tdmr_init
  * @nr_lps:		platform: logical processors the firmware enumerated
  * @lp_apic:		their APIC ids
  * @lp_pkg:		their packages (indexes into @pkg_id)
@@ -89,6 +101,9 @@ struct tdx_emul {
 	u64 nr_seamcalls;
 	bool sys_disable;
 	bool disabling;
+	unsigned int shared;
+	void (*in_tdmr_init)(struct tdx_emul *m, u64 tdmr_base);
+	void *test_data;
 
 	unsigned int nr_lps;
 	u32 lp_apic[TDX_EMUL_MAX_LPS];
