@@ -58,7 +58,7 @@ erratum_cpu=(-cpu max,la57=off,vendor=GenuineIntel,family=6,model=143)
 # guest needs to kexec: kexec-tools (and its libraries), the kernel booted
 # here and the initramfs (tests/guest/kexec-tests.sh).
 kexec_disk() {
-	local dir=$BUILD/kexec-disk tar=$BUILD/kexec-$mode.tar lib
+	local dir=$BUILD/kexec-disk-$mode tar=$BUILD/kexec-$mode.tar lib
 	[ -x /sbin/kexec ] || die "kexec-tools is missing: run 'make deps'"
 	rm -rf "$dir"
 	mkdir -p "$dir/sbin" "$dir/boot"

@@ -977,6 +977,7 @@ static void tdx_reset_pamts(struct tdx_module *m)
 {
 	wbinvd_on_all_cpus();
 	tdx_clear_pamts(m);
+	/* Pairs with the acquire in tdx_module_kexec_allowed() and others. */
 	smp_store_release(&m->pamts_private, false);
 }
 
@@ -1415,8 +1416,10 @@ void tdx_kexec_clear_private(const char *why)
 {
 	struct tdx_module *m = &tdx_platform_module;
 
-	if (!boot_cpu_has_bug(X86_BUG_TDX_PW_MCE) || READ_ONCE(m->disabled) ||
-	    !smp_load_acquire(&m->pamts_private) ||
+	if (!boot_cpu_has_bug(X86_BUG_TDX_PW_MCE) || READ_ONCE(m->disabled))
+		return;
+	/* Pairs with the releases in tdx_module_init(): @m->tdmrs is read. */
+	if (!smp_load_acquire(&m->pamts_private) ||
 	    READ_ONCE(m->status) == TDX_MODULE_LOST)
 		return;
 	wbinvd();
@@ -1438,6 +1441,7 @@ bool tdx_module_pamt_has(struct tdx_module *m, u64 pa)
 {
 	unsigned int i;
 
+	/* Pairs with the releases in tdx_module_init(): @m->tdmrs is read. */
 	if (!smp_load_acquire(&m->pamts_private) ||
 	    READ_ONCE(m->status) == TDX_MODULE_LOST)
 		return false;
@@ -1474,9 +1478,12 @@ void tdx_mce_report(const struct mce *m)
 	pa = m->addr & GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 0);
 	if (!tdx_module_pamt_has(&tdx_platform_module, pa))
 		return;
-	pr_emerg(HW_ERR "the error at %#llx is in TDX private memory, a PAMT of the TDX module%s\n",
-		 pa, boot_cpu_has_bug(X86_BUG_TDX_PW_MCE) ?
-		 ": on this CPU a partial write to it causes this (TDX partial-write erratum), possibly a kernel bug" : "");
+	if (boot_cpu_has_bug(X86_BUG_TDX_PW_MCE))
+		pr_emerg(HW_ERR "the error at %#llx is in TDX private memory, a PAMT of the TDX module: on this CPU a partial write to it causes this (TDX partial-write erratum), possibly a kernel bug\n",
+			 pa);
+	else
+		pr_emerg(HW_ERR "the error at %#llx is in TDX private memory, a PAMT of the TDX module\n",
+			 pa);
 }
 
 static int __init tdx_memory_init(void)

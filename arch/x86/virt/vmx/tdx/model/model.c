@@ -1314,10 +1314,12 @@ static void __init tdx_emul_pamt_check(const struct tdx_emul *m)
 			memunmap(p);
 		}
 	}
-	pr_info("kdump: %llu of %llu PAMT lines the TDX module wrote are still its private data%s\n",
-		marked, lines, !marked ? "" : tdx_emul_cpu_has_pw_erratum() ?
-		": this CPU has the partial-write erratum, reading them could raise a machine check" :
-		": left private");
+	if (marked && tdx_emul_cpu_has_pw_erratum())
+		pr_info("kdump: %llu of %llu PAMT lines the TDX module wrote are still its private data: this CPU has the partial-write erratum, reading them could raise a machine check\n",
+			marked, lines);
+	else
+		pr_info("kdump: %llu of %llu PAMT lines the TDX module wrote are still its private data\n",
+			marked, lines);
 }
 
 /*
