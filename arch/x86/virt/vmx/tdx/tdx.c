@@ -1356,11 +1356,11 @@ void tdx_crash_shutdown(void)
  * private memory behind, and on a CPU with the partial-write erratum the
  * next kernel can take a machine check where it reads a line of it that
  * was written partially. Refuse a new kernel while the module holds
- * private memory and does not enumerate TDH.SYS.DISABLE. The module's
- * own memory, the PAMTs, is also cleared on the way (see
- * tdx_kexec_clear_private()); memory a TD was given is not, and a module
- * that could give none yet may still be initialized later, after a
- * kernel was loaded: that is why it is not the only safeguard.
+ * private memory and does not enumerate TDH.SYS.DISABLE. A kernel loaded
+ * before the module was initialized is not refused: for it, and for a
+ * module that could not be disabled after all, the PAMTs are cleared on
+ * the way out (tdx_kexec_clear_private()). Memory given to TDs is KVM's
+ * and is not cleared there.
  *
  * Context: Any context.
  * Return: 0, or -EOPNOTSUPP if the kernel must not be loaded.
@@ -1460,11 +1460,12 @@ bool tdx_module_pamt_has(struct tdx_module *m, u64 pa)
  * tdx_mce_report() - Say when a fatal machine check hit TDX private memory
  * @m:		the machine check the kernel panics for, or NULL
  *
- * Description: A machine check on memory the TDX module holds is not a
- * failing DIMM as the report above it suggests. On a CPU with the
- * partial-write erratum it is most likely a partial write to that memory
- * by the kernel or a device: a kernel bug. The kernel knows the memory it
- * gave the module (the PAMTs); memory KVM gives TDs is not tracked here.
+ * Description: A machine check on memory the TDX module holds is
+ * reported like any memory error, which points at a DIMM. Say that the
+ * memory is TDX private memory; on a CPU with the partial-write erratum
+ * the likely cause is a partial write to it by the kernel or a device, a
+ * kernel bug. The kernel knows the memory it gave the module (the PAMTs);
+ * memory KVM gives TDs is not tracked here.
  *
  * Context: mce_panic(). Takes no lock.
  */
