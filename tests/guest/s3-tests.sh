@@ -18,11 +18,13 @@ cpus() { v=$1; shift; for c in "$@"; do echo "$v" >/sys/devices/system/cpu/cpu$c
 # The model's own view: packages of the platform without an online CPU.
 offline_pkgs() { grep -qx "offline packages: $1" $TDS; }
 wakes() { dmesg | grep -c "Waking up from system sleep state S3"; }
-# kexec_refused -l|-p: loading this kernel fails with EOPNOTSUPP.
+# kexec_refused [-s]: loading this kernel for kexec through kexec_load()
+# (or kexec_file_load(), -s) fails with EOPNOTSUPP. The kdump loads go
+# through the same check; this boot has no crashkernel= reservation.
 kexec_refused() {
-	err=$(/sbin/kexec -s "$1" /boot/bzImage --initrd=/boot/initrd.gz --command-line=x 2>&1) && return 1
+	err=$(/sbin/kexec $1 -l /boot/bzImage --initrd=/boot/initrd.gz --command-line=x 2>&1) && return 1
 	case "$err" in *"not supported"*) return 0 ;; esac
-	echo "# kexec -s $1: $err"
+	echo "# kexec $1 -l: $err"
 	return 1
 }
 # real_s3: suspend to RAM for real; the write returns after the wakeup.
@@ -46,10 +48,10 @@ check "s3: a TD is created (the TDX module is initialized)" \
 # (scripts/boot.sh): the module holds private memory it cannot reset.
 check "erratum: the kernel found the partial-write erratum on this CPU (model 143)" \
 	eval 'grep -q "^model[[:space:]]*: 143$" /proc/cpuinfo && dmesg_has "virt/tdx: this CPU has the TDX partial-write erratum"'
-check "erratum: kexec -s -p and kexec -s -l -> EOPNOTSUPP, and the kernel says why and what to do" \
-	eval 'kexec_unpack && kexec_refused -p && kexec_refused -l &&
+check "erratum: kexec -l and kexec -s -l -> EOPNOTSUPP, and the kernel says why and what to do" \
+	eval 'kexec_unpack && kexec_refused && kexec_refused -s &&
 	      dmesg_has "virt/tdx: kexec and kdump kernels cannot be loaded: this CPU has the TDX partial-write erratum, TDX is initialized and its module cannot reset TDX private memory for the next kernel (no TDH.SYS.DISABLE); update the TDX module, or reboot instead" &&
-	      is /sys/kernel/kexec_loaded 0 && is /sys/kernel/kexec_crash_loaded 0'
+	      is /sys/kernel/kexec_loaded 0'
 check "s3: with the TD, real S3 -> EBUSY, the platform stays up" \
 	eval 'write_fails "Device or resource busy" mem /sys/power/state && is $EMUL/lost N'
 check "s3: the TD is destroyed" td destroy
@@ -61,9 +63,9 @@ check "packages: package 1 online again, a TD is created and destroyed" \
 check "s3: without TDs, real S3: the platform sleeps and QEMU wakes it" real_s3
 check "s3: the platform lost the TDX module (the model saw the ACPI S3 entry)" is $EMUL/lost Y
 check "s3: creating a TD -> ENODEV" write_fails "No such device" create $TDS
-check "erratum: after S3 reset the platform, a kdump kernel can be loaded (and is unloaded)" \
-	eval '/sbin/kexec -s -p /boot/bzImage --initrd=/boot/initrd.gz --command-line="$(cat /proc/cmdline)" &&
-	      is /sys/kernel/kexec_crash_loaded 1 && /sbin/kexec -p -u && is /sys/kernel/kexec_crash_loaded 0'
+check "erratum: after S3 reset the platform, a kernel can be loaded for kexec (and is unloaded)" \
+	eval '/sbin/kexec -s -l /boot/bzImage --initrd=/boot/initrd.gz --command-line="$(cat /proc/cmdline)" &&
+	      is /sys/kernel/kexec_loaded 1 && /sbin/kexec -u && is /sys/kernel/kexec_loaded 0'
 check "s3: the kernel learned it from the module: TDX is unusable until the next boot" \
 	dmesg_has "the TDX module did not survive system sleep (S3 or S4): TDX is unusable until the next boot"
 check "s3: sysfs: state lost, no TD; the version and the TDMRs the lost module had are still shown" \
