@@ -911,6 +911,7 @@ static u64 tdx_emul_key_config(struct tdx_emul *m, unsigned int lp)
  */
 static u64 tdx_emul_tdmr_init(struct tdx_emul *m, struct tdx_emul_regs *r,
 			      unsigned long *flags)
+	__must_hold(&m->lock)
 {
 	struct tdx_emul_tdmr *tdmr = NULL;
 	unsigned int i;
