@@ -50,17 +50,6 @@ next_cmdline() {
 		sed "s/\$/ $1 tdx_kexec_n=$((n + 1))/"
 }
 model_lps() { sed -n 's/^lp-initialized cpus: //p' $TDS; }
-# pamt_line: an address in the middle of the model's first PAMT.
-pamt_line() {
-	sed -n '1s/^\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)$/\1 \2/p' $EMUL/pamts |
-		{ read -r b e && printf '%#x\n' $(((b + (e - b) / 2) & ~63)); }
-}
-# mce_at <pa>: a fatal machine check (UC, PCC, ADDRV) at <pa> in bank 1 of
-# CPU 0, broadcast to every CPU as Intel CPUs do, through QEMU's monitor.
-mce_at() {
-	qmp "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"mce -b 0 1 0xb600000000000134 0x5 $1 0\"}}" &&
-		sleep 2
-}
 # leave <why>: what a kernel prints before it leaves; then the jump.
 leave() {
 	echo "@@@ MODEL-LPS $(model_lps)"
@@ -98,16 +87,6 @@ case $stage in
 		      dmesg_has "virt/tdx: this CPU has the TDX partial-write erratum: once TDX is initialized, kexec and kdump need a TDX module with TDH.SYS.DISABLE"'
 	check "kexec: a TD is created (the TDX module is initialized) and destroyed" \
 		eval 'td create && is $EMUL/state ready && is $TDXSYS/state initialized && td destroy'
-	# Machine checks as a partial write would raise them: injected by
-	# QEMU's monitor (mce), with the kernel's fake_panic on so that the
-	# report is printed and the kernel goes on.
-	check "mce: a fatal machine check in a PAMT (the model's) is reported as TDX private memory" \
-		eval 'echo 1 >/sys/kernel/debug/mce/fake_panic && pa=$(pamt_line) && [ -n "$pa" ] && mce_at $pa &&
-		      dmesg_has "virt/tdx: \[Hardware Error\]: the error at $pa is in TDX private memory, a PAMT of the TDX module: on this CPU a partial write to it causes this (TDX partial-write erratum), possibly a kernel bug"'
-	check "mce: one outside the PAMTs (in the kernel image) is not" \
-		eval 'before=$(dmesg | grep -c "in TDX private memory") && pa=$(printf "%#x" $((0x$(sed -n "s/^ *\([0-9a-f]*\)-.*: Kernel code$/\1/p" /proc/iomem)))) &&
-		      mce_at $pa && [ "$(dmesg | grep -c "in TDX private memory")" = "$before" ] &&
-		      dmesg_has "Fake kernel panic" && echo 0 >/sys/kernel/debug/mce/fake_panic'
 	kexec_into kexec 2
 	;;
 2)
