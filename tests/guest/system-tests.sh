@@ -189,6 +189,76 @@ stress_and_watch() {
 	[ "$bad" = 0 ] && [ "$samples" -gt 0 ] && [ "$offl" -gt 0 ] && [ "$tds" -gt 0 ]
 }
 
+# ---- The TD lifecycle (tdx_td_create/destroy), judged by the model's books ----
+# td_held: "tds <n> hkids <n> pages <n>", what the module holds for TDs.
+held_is() { is $EMUL/td_held "$1"; }
+free_pages() { awk '/^nr_free_pages / { print $2 }' /proc/vmstat; }
+# create_until_refused: TDs until a creation fails; prints how many.
+create_until_refused() {
+	k=0
+	while td create 2>/dev/null; do k=$((k + 1)); [ $k -lt 100 ] || break; done
+	echo $k
+}
+destroy_all() { while [ "$(nr_tds)" != 0 ]; do td destroy || return 1; done; }
+# cycles_line: "<done> <ns> <errno>" of the last "cycles" run.
+cycles_line() { awk '/^cycles:/ { print $2, $3, $4 }' $TDS; }
+# cycle_ms <done> <ns>: milliseconds per create+destroy.
+cycle_ms() { echo "$1 $2" | awk '{ printf "%.2f", $2 / 1e6 / ($1 ? $1 : 1) }'; }
+# hotplug_loop <file>: offline and online CPUs 1 and 3 (never the last of a
+# package) until <file> appears; counts the cycles into /tmp/hotplug-cycles.
+hotplug_loop() {
+	k=0
+	until [ -e "$1" ]; do
+		for c in 1 3; do cpu_set $c 0 2>/dev/null && cpu_set $c 1 2>/dev/null; done
+		k=$((k + 1))
+	done
+	echo $k >/tmp/hotplug-cycles
+}
+# td_cycles_with_hotplug <n>: n cycles while CPUs go offline and online.
+td_cycles_with_hotplug() {
+	rm -f /tmp/cycles-done
+	hotplug_loop /tmp/cycles-done &
+	h=$!
+	td "cycles $1"
+	rc=$?
+	touch /tmp/cycles-done
+	wait $h
+	return $rc
+}
+
+lifecycle_emulated() {
+	check "lifecycle: the module holds nothing for TDs (its own books: 0 TDs, 0 KeyIDs, 0 pages)" \
+		held_is "tds 0 hkids 0 pages 0"
+	check "lifecycle: a TD created through tdx_td_create(): the module holds 1 TD, 1 KeyID, its root and 6 TDCS pages" \
+		eval 'td create && held_is "tds 1 hkids 1 pages 7"'
+	check "lifecycle: destroyed through tdx_td_destroy(): the module gives everything back" \
+		eval 'td destroy && held_is "tds 0 hkids 0 pages 0"'
+	NR=$(create_until_refused)
+	check "lifecycle: 31 TDs (every private KeyID but the module's), the 32nd -> ENOSPC" \
+		eval '[ "$NR" = 31 ] && write_fails "No space left on device" create $TDS'
+	check "lifecycle: the log says every KeyID is in use" \
+		dmesg_has "cannot create a TD: all 31 private KeyIDs are in use by TDs"
+	check "lifecycle: the module holds 31 KeyIDs and 217 pages; all destroyed, nothing" \
+		eval 'held_is "tds 31 hkids 31 pages 217" && destroy_all && held_is "tds 0 hkids 0 pages 0"'
+	check "lifecycle: 100 create+destroy cycles, CPUs left alone" \
+		eval 'td "cycles 100" && [ "$(cycles_line | cut -d" " -f1,3)" = "100 0" ]'
+	set -- $(cycles_line)
+	FIG_CYC=$(cycle_ms "$1" "$2")
+	FREE_BEFORE=$(free_pages)
+	check "lifecycle: 1000 create+destroy cycles with CPUs 1 and 3 going offline and online meanwhile" \
+		eval 'td_cycles_with_hotplug 1000 && [ "$(cycles_line | cut -d" " -f1,3)" = "1000 0" ]'
+	set -- $(cycles_line)
+	FIG_CYC_HP=$(cycle_ms "$1" "$2")
+	FREE_AFTER=$(free_pages)
+	echo "# lifecycle: $(cat /tmp/hotplug-cycles) hotplug rounds during the cycles; free pages $FREE_BEFORE before, $FREE_AFTER after"
+	check "lifecycle: after them the module holds no TD, no KeyID, no page" \
+		held_is "tds 0 hkids 0 pages 0"
+	check "lifecycle: the page allocator got its pages back (free pages within 1024 of before; a leak is 7000)" \
+		[ $((FREE_BEFORE - FREE_AFTER)) -lt 1024 ]
+	check "lifecycle: no TD parked, all CPUs online" eval 'grep -qx "parked: 0" $TDS && is $CPU/online 0-3'
+	echo "# FIGURE TD create+destroy on the emulated platform (QEMU TCG, KASAN + lockdep): ${FIG_CYC} ms per cycle alone, ${FIG_CYC_HP} ms with CPU hotplug running"
+}
+
 policy_emulated() {
 	check "init: the TDX module is not initialized before it is needed" \
 		no_dmesg "virt/tdx: module initialized"
@@ -256,6 +326,7 @@ policy_emulated() {
 		eval 'cpu_set 2 1 && cpu_set 3 1 && td create && td destroy'
 	check "policy: stress, CPU offline/online vs TD create/destroy for 30 s" stress_and_watch 30
 	check "policy: all CPUs online after the stress" is $CPU/online 0-3
+	lifecycle_emulated
 	check "policy: without TDs, s2idle works" sleep_to freeze devices
 	check "policy: without TDs, suspend to RAM (mem, pm_test core) works" sleep_to mem core
 	check "policy: the platform did not sleep: the TDX module is still usable (a TD is created and destroyed)" \

@@ -3,12 +3,11 @@
  * TDX in KVM on a 6.1 host: the kvm_intel.tdx parameter, the TDX module
  * initialized when KVM loads, and TDX enabled on every CPU right after VMXON.
  *
- * 6.1 has no TD VM type. The one that is added later calls
- * tdx_td_keyid_get() when it creates a TD, before configuring the TD's
- * KeyID on the packages (TDH.MNG.KEY.CONFIG), and tdx_td_keyid_put() when
- * it destroys the TD, after reclaiming the KeyID (TDH.MNG.KEY.FREEID); the
- * first may be called under kvm->lock. They keep every package online
- * while TDs exist (asm/tdx.h, Documentation/x86/tdx.rst).
+ * 6.1 has no TD VM type. The one that is added later creates a TD with
+ * tdx_td_create(), which takes its KeyID and configures it on every
+ * package, and takes it apart with tdx_td_destroy(); both may be called
+ * under kvm->lock. While TDs exist every package keeps an online CPU
+ * (asm/tdx_td.h, Documentation/x86/tdx.rst).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -166,13 +166,13 @@ EXPORT_SYMBOL_GPL(tdx_platform_state);
 /**
  * tdx_td_keyid_get() - Give a new TD a private KeyID
  *
- * Description: Call once the TDX module is initialized (tdx_enable()),
- * before configuring the KeyID on the packages (TDH.MNG.KEY.CONFIG); the TD
- * counts from then on, until tdx_td_keyid_put(). While TDs exist, the last
- * online CPU of a package the module needs cannot go offline.
+ * Description: tdx_td_create() calls this right before it configures the
+ * KeyID on the packages (TDH.MNG.KEY.CONFIG); the TD counts from then on,
+ * until tdx_td_keyid_put(). While TDs exist, the last online CPU of a
+ * package the module needs cannot go offline.
  *
- * Context: Process context. Takes cpus_read_lock(): must not be called with
- * cpu_hotplug_lock held. May be called under kvm->lock.
+ * Context: Process context, cpus_read_lock() held (so that no CPU goes
+ * offline between the check and the count).
  * Return: the KeyID (> 0) on success; -ENODEV if TDX is absent or was lost
  * in S3/S4; -EINVAL if the module is not initialized; -EBUSY if a package
  * has no online CPU; -ENOSPC if every private KeyID is in use.
@@ -183,29 +183,27 @@ int tdx_td_keyid_get(void)
 	unsigned int pkg;
 	int keyid;
 
+	lockdep_assert_cpus_held();
 	if (tdx_platform_state() != TDX_PLATFORM_USABLE || !tdx_offline_policy)
 		return -ENODEV;
 
-	cpus_read_lock();
 	pkgs = tdx_platform_packages();
-	if (!pkgs) {
-		keyid = tdx_platform_lost() ? -ENODEV : -EINVAL;
-		goto out;
-	}
+	if (!pkgs)
+		return tdx_platform_lost() ? -ENODEV : -EINVAL;
 	pkg = tdx_pkgs_first_without_cpu(pkgs, cpu_online_mask, nr_cpu_ids);
 	if (pkg < nr_cpu_ids) {
 		pr_warn_ratelimited("cannot create a TD: package %u has no online CPU and TDX needs one in every package; online a CPU of package %u first\n",
 				    pkg, pkg);
-		keyid = -EBUSY;
-		goto out;
+		return -EBUSY;
 	}
 	/* The first private KeyID is the TDX module's global KeyID. */
 	keyid = ida_alloc_range(&tdx_td_keyid_ida, tdx_keyids.start + 1,
 				tdx_keyids.start + tdx_keyids.nr - 1, GFP_KERNEL);
+	if (keyid == -ENOSPC)
+		pr_warn_ratelimited("cannot create a TD: all %u private KeyIDs are in use by TDs; destroy a TD first\n",
+				    tdx_keyids.nr - 1);
 	if (keyid >= 0)
 		atomic_inc(&tdx_td_count);
-out:
-	cpus_read_unlock();
 	return keyid;
 }
 
@@ -213,8 +211,8 @@ out:
  * tdx_td_keyid_put() - Release the private KeyID of a TD
  * @keyid:	a KeyID from tdx_td_keyid_get()
  *
- * Description: Call once the KeyID was reclaimed from every package
- * (TDH.PHYMEM.CACHE.WB, TDH.MNG.KEY.FREEID).
+ * Description: Call once the TDX module freed the KeyID
+ * (TDH.MNG.KEY.FREEID), or when it was never configured.
  *
  * Context: Any context that may sleep.
  */

@@ -10,19 +10,24 @@
  * table as a BIOS reports them, and by a coverage walk over the map itself.
  * tdx_module_enable() runs on this machine's memory against a model of its
  * own, through the SEAMCALL instruction; the platform's module is never
- * touched.
+ * touched. So does a TD's life on such a module (tdx_module_td_build() and
+ * its teardown), each leaf failed in turn and one package left out, judged
+ * by what the model holds.
  */
 
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/topology.h>
 #include <asm/e820/api.h>
+#include <asm/io.h>
 #include <asm/smp.h>
 #include <linux/cpu.h>
 #include <linux/memory_hotplug.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/tdx.h>
+#include <asm/tdx_td.h>
 #include "tdx.h"
 #include "model/model.h"
 
@@ -1666,6 +1671,315 @@ static struct kunit_suite tdx_module_init_suite = {
 	.test_cases = tdx_module_init_cases,
 };
 
-kunit_test_suites(&tdx_tdmr_suite, &tdx_module_init_suite);
+/* The TD lifecycle against the module's rules, on a module of its own */
+
+static void vmxon_one(void *unused)
+{
+	tdx_emul_vmxon();
+}
+
+/*
+ * An initialized module on this machine, every online CPU in VMX
+ * operation; the model's physical address width is the CPU's, as on the
+ * platform (TDH.PHYMEM.PAGE.WBINVD finds the KeyID above it).
+ */
+static struct init_env *td_env(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	env->emul.max_pa = 1ULL << (cpuid_eax(0x80000008) & 0xff);
+	KUNIT_ASSERT_EQ(test, init_run(env), 0);
+	on_each_cpu(vmxon_one, NULL, 1);
+	return env;
+}
+
+static void td_env_exit(struct kunit *test)
+{
+	on_each_cpu(vmxoff_one, NULL, 1);
+	init_env_exit(test);
+}
+
+/* What the module holds for TDs, in its own books. */
+struct td_held {
+	unsigned int tds, hkids, pages;
+};
+
+static struct td_held td_held(struct tdx_emul *m)
+{
+	struct td_held h;
+
+	raw_spin_lock_irq(&m->lock);
+	h.tds = tdx_emul_td_count(m, &h.hkids, &h.pages);
+	raw_spin_unlock_irq(&m->lock);
+	return h;
+}
+
+static struct tdx_emul_td *model_td(struct tdx_emul *m, struct tdx_td *td)
+{
+	unsigned int i;
+
+	for (i = 0; i < TDX_EMUL_MAX_TDS; i++)
+		if (m->tds[i].tdr && m->tds[i].tdr == page_to_phys(td->tdr))
+			return &m->tds[i];
+	return NULL;
+}
+
+static struct tdx_td *td_new(struct kunit *test, struct init_env *env, int keyid)
+{
+	struct tdx_td *td = tdx_module_td_alloc(&env->m);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(td));
+	td->keyid = keyid;
+	return td;
+}
+
+static int td_build(struct tdx_td *td)
+{
+	int ret;
+
+	cpus_read_lock();
+	ret = tdx_module_td_build(td, cpu_online_mask);
+	cpus_read_unlock();
+	return ret;
+}
+
+static int td_free_keyid(struct tdx_td *td, const struct cpumask *cpus)
+{
+	int ret;
+
+	cpus_read_lock();
+	ret = tdx_module_td_free_keyid(td, cpus ? cpus : cpu_online_mask);
+	cpus_read_unlock();
+	return ret;
+}
+
+/*
+ * A TD's whole life, judged by the module: created with its KeyID, the key
+ * configured on every package the model knows, the control pages it
+ * requires, initialized; then flushed, the KeyID free in the module's
+ * table, every page back; the pages were cleared for the kernel.
+ */
+static void tdx_td_lifecycle_test(struct kunit *test)
+{
+	struct init_env *env = td_env(test);
+	int keyid = env->emul.keyid_start + 1;
+	const struct tdx_emul_td *mtd;
+	struct tdx_td *td = td_new(test, env, keyid);
+	struct page *params;
+	struct td_held h;
+	u64 status;
+
+	/* The module asks for 6 TDCS pages: the metadata reached the kernel. */
+	KUNIT_EXPECT_EQ(test, td->nr_tdcs, TDXM_MIN_TDCS_PAGES);
+	KUNIT_ASSERT_EQ(test, td_build(td), 0);
+	mtd = model_td(&env->emul, td);
+	KUNIT_ASSERT_NOT_NULL(test, mtd);
+	KUNIT_EXPECT_EQ(test, mtd->hkid, keyid);
+	KUNIT_EXPECT_EQ(test, mtd->lifecycle, TDXM_TD_KEYS_CONFIGURED);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(mtd->pkg_config, TDX_EMUL_MAX_LPS),
+			env->emul.nr_pkgs);
+	KUNIT_EXPECT_EQ(test, mtd->nr_tdcx, TDXM_MIN_TDCS_PAGES);
+	h = td_held(&env->emul);
+	KUNIT_EXPECT_EQ(test, h.tds, 1);
+	KUNIT_EXPECT_EQ(test, h.hkids, 1);
+	KUNIT_EXPECT_EQ(test, h.pages, 1 + TDXM_MIN_TDCS_PAGES);
+
+	/* KVM's next step, through the core's wrapper. */
+	params = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, params);
+	KUNIT_EXPECT_EQ(test, tdh_mng_init(page_to_phys(td->tdr), page_to_phys(params),
+					   NULL, &status), 0);
+	KUNIT_EXPECT_TRUE(test, mtd->initialized);
+	__free_page(params);
+
+	KUNIT_EXPECT_EQ(test, td_free_keyid(td, NULL), 0);
+	KUNIT_EXPECT_EQ(test, env->emul.hkid_state[keyid], TDXM_HKID_FREE);
+	KUNIT_EXPECT_EQ(test, tdx_module_td_reclaim(td), 0);
+	h = td_held(&env->emul);
+	KUNIT_EXPECT_EQ(test, h.tds + h.hkids + h.pages, 0);
+	KUNIT_EXPECT_TRUE(test, memchr_inv(page_address(td->tdr), 0, PAGE_SIZE) == NULL);
+	tdx_module_td_free(td);
+}
+
+struct td_fault {
+	const char *name;
+	u64 leaf;
+	u64 status;
+	int err;
+	bool build;	/* fails tdx_module_td_build(), else the teardown */
+};
+
+static const struct td_fault td_faults[] = {
+	{ "TDH.MNG.CREATE: KeyID taken", TDXM_MNG_CREATE, TDXM_HKID_NOT_FREE, -EIO, true },
+	{ "TDH.MNG.CREATE: busy", TDXM_MNG_CREATE, TDXM_OPERAND_BUSY | 0xba, -EBUSY, true },
+	{ "TDH.MNG.KEY.CONFIG: no key", TDXM_MNG_KEY_CONFIG, TDXM_KEY_GENERATION_FAILED,
+	  -EIO, true },
+	{ "TDH.MNG.ADDCX", TDXM_MNG_ADDCX, TDXM_TDCX_NUM_INCORRECT, -EIO, true },
+	{ "TDH.MNG.VPFLUSHDONE", TDXM_MNG_VPFLUSHDONE, TDXM_FLUSHVP_NOT_DONE, -EIO },
+	{ "TDH.PHYMEM.CACHE.WB: never done", TDXM_PHYMEM_CACHE_WB,
+	  TDXM_INTERRUPTED_RESUMABLE, -EBUSY },
+	{ "TDH.MNG.KEY.FREEID", TDXM_MNG_KEY_FREEID, TDXM_WBCACHE_NOT_COMPLETE, -EIO },
+	{ "TDH.PHYMEM.PAGE.RECLAIM", TDXM_PHYMEM_PAGE_RECLAIM,
+	  TDXM_LIFECYCLE_STATE_INCORRECT, -EIO },
+	{ "TDH.PHYMEM.PAGE.WBINVD", TDXM_PHYMEM_PAGE_WBINVD,
+	  TDXM_OPERAND_INVALID | TDXM_OP_RCX, -EINVAL },
+};
+
+static void td_fault_desc(const struct td_fault *f, char *desc)
+{
+	strscpy(desc, f->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(td_fault, td_faults, td_fault_desc);
+
+static int td_teardown(struct tdx_td *td)
+{
+	int ret = td_free_keyid(td, NULL);
+
+	return ret ? ret : tdx_module_td_reclaim(td);
+}
+
+/*
+ * Each leaf of a TD's life failed, as long as the module keeps failing it:
+ * the step returns the errno of the status; once the module answers again
+ * the TD is taken apart from where it stopped and the module holds nothing
+ * of it: no TD, no KeyID, no page.
+ */
+static void tdx_td_fault_test(struct kunit *test)
+{
+	const struct td_fault *f = test->param_value;
+	struct init_env *env = td_env(test);
+	struct tdx_td *td = td_new(test, env, env->emul.keyid_start + 2);
+	struct td_held h;
+
+	env->emul.fail_leaf = f->leaf;
+	env->emul.fail_status = f->status;
+	env->emul.fail.probability = 100;
+	env->emul.fail.interval = 1;
+	atomic_set(&env->emul.fail.times, f->build ? -1 : 0);
+
+	KUNIT_EXPECT_EQ(test, td_build(td), f->build ? f->err : 0);
+	atomic_set(&env->emul.fail.times, -1);
+	KUNIT_EXPECT_EQ(test, td_teardown(td), f->build ? 0 : f->err);
+	atomic_set(&env->emul.fail.times, 0);
+	KUNIT_EXPECT_EQ(test, td_teardown(td), 0);
+	h = td_held(&env->emul);
+	KUNIT_EXPECT_EQ(test, h.tds, 0);
+	KUNIT_EXPECT_EQ(test, h.hkids, 0);
+	KUNIT_EXPECT_EQ(test, h.pages, 0);
+	KUNIT_EXPECT_FALSE(test, td->created);
+	KUNIT_EXPECT_EQ(test, td->nr_added, 0);
+	tdx_module_td_free(td);
+}
+
+/*
+ * Why every package needs an online CPU, shown by the module: with the
+ * CPUs of one package left out, TDH.MNG.KEY.FREEID is refused
+ * (TDX_WBCACHE_NOT_COMPLETE, that package still owes the write back), the
+ * TD's pages stay the module's, and the teardown says -EBUSY: the TD is
+ * parked. With the package back, it completes.
+ */
+static void tdx_td_package_missing_test(struct kunit *test)
+{
+	struct init_env *env = td_env(test);
+	int keyid = env->emul.keyid_start + 3;
+	struct tdx_td *td = td_new(test, env, keyid);
+	cpumask_var_t cpus;
+	unsigned int cpu, pkg;
+	u64 status;
+
+	if (env->emul.nr_pkgs < 2)
+		kunit_skip(test, "one package: boot with two or more");
+	KUNIT_ASSERT_EQ(test, td_build(td), 0);
+	KUNIT_ASSERT_TRUE(test, zalloc_cpumask_var(&cpus, GFP_KERNEL));
+	pkg = topology_logical_package_id(cpumask_last(cpu_online_mask));
+	for_each_online_cpu(cpu)
+		if (topology_logical_package_id(cpu) != pkg)
+			cpumask_set_cpu(cpu, cpus);
+
+	KUNIT_EXPECT_EQ(test, td_free_keyid(td, cpus), -EBUSY);
+	KUNIT_EXPECT_EQ(test, env->emul.hkid_state[keyid], TDXM_HKID_FLUSHED);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(env->emul.hkid_wbinvd[keyid], TDX_EMUL_MAX_LPS), 1);
+	KUNIT_EXPECT_EQ(test, tdh_mng_key_freeid(page_to_phys(td->tdr), &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_WBCACHE_NOT_COMPLETE);
+	KUNIT_EXPECT_EQ(test, tdh_phymem_page_reclaim(page_to_phys(td->tdcs[0]), NULL, NULL,
+						      NULL, &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_LIFECYCLE_STATE_INCORRECT);
+	KUNIT_EXPECT_EQ(test, td_held(&env->emul).pages, 1 + TDXM_MIN_TDCS_PAGES);
+
+	KUNIT_EXPECT_EQ(test, td_teardown(td), 0);
+	KUNIT_EXPECT_EQ(test, env->emul.hkid_state[keyid], TDXM_HKID_FREE);
+	KUNIT_EXPECT_EQ(test, td_held(&env->emul).pages, 0);
+	free_cpumask_var(cpus);
+	tdx_module_td_free(td);
+}
+
+/*
+ * The module's rules the lifecycle relies on, straight from the model: the
+ * global KeyID and a KeyID in use cannot make a TD, a KeyID outside the
+ * private range is an invalid operand, the TD root goes back last, and a
+ * page the module does not hold cannot be reclaimed.
+ */
+static void tdx_td_module_rules_test(struct kunit *test)
+{
+	struct init_env *env = td_env(test);
+	int keyid = env->emul.keyid_start + 4;
+	struct tdx_td *td = td_new(test, env, keyid);
+	struct page *page = alloc_page(GFP_KERNEL);
+	u64 tdr = page_to_phys(td->tdr), status;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, tdh_mng_create(page_to_phys(page), env->m.global_keyid,
+					     &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_HKID_NOT_FREE);
+	KUNIT_EXPECT_EQ(test, tdh_mng_create(page_to_phys(page),
+					     env->emul.keyid_start + env->emul.keyid_nr,
+					     &status), -EINVAL);
+	KUNIT_EXPECT_EQ(test, status, TDXM_OPERAND_INVALID | TDXM_OP_RDX);
+	KUNIT_ASSERT_EQ(test, td_build(td), 0);
+	KUNIT_EXPECT_EQ(test, tdh_mng_create(page_to_phys(page), keyid, &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_HKID_NOT_FREE);
+	/* Already configured everywhere: the TD is past that state. */
+	KUNIT_EXPECT_EQ(test, tdh_mng_key_config(tdr, &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_LIFECYCLE_STATE_INCORRECT);
+	KUNIT_EXPECT_EQ(test, tdh_mng_key_freeid(tdr, &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_LIFECYCLE_STATE_INCORRECT);
+	KUNIT_EXPECT_EQ(test, td_free_keyid(td, NULL), 0);
+	KUNIT_EXPECT_EQ(test, tdh_phymem_page_reclaim(tdr, NULL, NULL, NULL, &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_TD_ASSOCIATED_PAGES_EXIST);
+	KUNIT_EXPECT_EQ(test, tdh_phymem_page_reclaim(page_to_phys(page), NULL, NULL, NULL,
+						      &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_PAGE_METADATA_INCORRECT | TDXM_OP_RCX);
+	KUNIT_EXPECT_EQ(test, tdx_module_td_reclaim(td), 0);
+	__free_page(page);
+	tdx_module_td_free(td);
+}
+
+/* A module that may clobber RBP across TD entry is refused, with a reason. */
+static void tdx_td_no_rbp_mod_test(struct kunit *test)
+{
+	struct init_env *env = init_env(test);
+
+	env->emul.no_rbp_mod = false;
+	KUNIT_EXPECT_EQ(test, init_run(env), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, env->m.status, TDX_MODULE_ERROR);
+}
+
+static struct kunit_case tdx_td_cases[] = {
+	KUNIT_CASE(tdx_td_lifecycle_test),
+	KUNIT_CASE_PARAM(tdx_td_fault_test, td_fault_gen_params),
+	KUNIT_CASE(tdx_td_package_missing_test),
+	KUNIT_CASE(tdx_td_module_rules_test),
+	KUNIT_CASE(tdx_td_no_rbp_mod_test),
+	{}
+};
+
+static struct kunit_suite tdx_td_suite = {
+	.name = "tdx_td",
+	.exit = td_env_exit,
+	.test_cases = tdx_td_cases,
+};
+
+kunit_test_suites(&tdx_tdmr_suite, &tdx_module_init_suite, &tdx_td_suite);
 
 MODULE_LICENSE("GPL");

@@ -254,6 +254,24 @@ const char *seamcall_leaf_name(u64 fn)
 		return "TDH.SYS.CONFIG";
 	case TDH_SYS_DISABLE:
 		return "TDH.SYS.DISABLE";
+	case TDH_MNG_ADDCX:
+		return "TDH.MNG.ADDCX";
+	case TDH_MNG_KEY_CONFIG:
+		return "TDH.MNG.KEY.CONFIG";
+	case TDH_MNG_CREATE:
+		return "TDH.MNG.CREATE";
+	case TDH_MNG_VPFLUSHDONE:
+		return "TDH.MNG.VPFLUSHDONE";
+	case TDH_MNG_KEY_FREEID:
+		return "TDH.MNG.KEY.FREEID";
+	case TDH_MNG_INIT:
+		return "TDH.MNG.INIT";
+	case TDH_PHYMEM_PAGE_RECLAIM:
+		return "TDH.PHYMEM.PAGE.RECLAIM";
+	case TDH_PHYMEM_CACHE_WB:
+		return "TDH.PHYMEM.CACHE.WB";
+	case TDH_PHYMEM_PAGE_WBINVD:
+		return "TDH.PHYMEM.PAGE.WBINVD";
 	default:
 		return "SEAMCALL";
 	}
@@ -298,6 +316,14 @@ static const struct seamcall_status_desc seamcall_statuses[] = {
 	{ TDX_NON_ORDERED_RESERVED_IN_TDMR, "NON_ORDERED_RESERVED_IN_TDMR", TDX_LAYOUT_BUG },
 	{ TDX_METADATA_FIELD_NOT_READABLE, "METADATA_FIELD_NOT_READABLE",
 	  "the module lacks a metadata field this kernel needs: update the TDX module" },
+	{ TDX_LIFECYCLE_STATE_INCORRECT, "LIFECYCLE_STATE_INCORRECT",
+	  "the TD is not in the state this step needs" },
+	{ TDX_HKID_NOT_FREE, "HKID_NOT_FREE", "the KeyID belongs to another TD" },
+	{ TDX_WBCACHE_NOT_COMPLETE, "WBCACHE_NOT_COMPLETE",
+	  "a package did not write back the KeyID's cache lines" },
+	{ TDX_FLUSHVP_NOT_DONE, "FLUSHVP_NOT_DONE", "a vCPU of the TD is still on a CPU" },
+	{ TDX_TD_ASSOCIATED_PAGES_EXIST, "TD_ASSOCIATED_PAGES_EXIST",
+	  "the TD still has pages: reclaim them before its root" },
 };
 
 /**
@@ -482,6 +508,38 @@ static u64 seamcall_once(u64 fn, struct tdx_module_args *args)
 }
 
 /**
+ * seamcall_quiet() - Issue a SEAMCALL, and say nothing when it fails
+ * @fn:		leaf number (bits 15:0) and version (bits 23:16)
+ * @args:	RCX, RDX, R8 and R9 in; the module's output registers out
+ * @status:	if not NULL, the raw status of the last attempt
+ *
+ * Description: seamcall() without its message, for leaves whose callers
+ * expect some failures (a resumable TDH.PHYMEM.CACHE.WB, a TDH.MNG.KEY.FREEID
+ * that waits for a package) and report the others in their own words.
+ *
+ * Context: See seamcall().
+ * Return: See seamcall().
+ */
+int seamcall_quiet(u64 fn, struct tdx_module_args *args, u64 *status)
+{
+	struct tdx_module_args in = *args;
+	unsigned int attempts = 0;
+	u64 ret;
+
+	do {
+		*args = in;
+		preempt_disable();
+		ret = seamcall_once(fn, args);
+		preempt_enable();
+	} while ((ret & TDX_STATUS_MASK) == TDX_RND_NO_ENTROPY &&
+		 ++attempts < TDX_SEAMCALL_ATTEMPTS);
+
+	if (status)
+		*status = ret;
+	return seamcall_status_to_errno(ret);
+}
+
+/**
  * seamcall() - Issue a SEAMCALL to the TDX module
  * @fn:		leaf number (bits 15:0) and version (bits 23:16)
  * @args:	RCX, RDX, R8 and R9 in; the module's output registers out
@@ -501,22 +559,12 @@ static u64 seamcall_once(u64 fn, struct tdx_module_args *args)
  */
 int seamcall(u64 fn, struct tdx_module_args *args, u64 *status)
 {
-	struct tdx_module_args in = *args;
-	unsigned int attempts = 0;
 	u64 ret;
 	int err;
 
-	do {
-		*args = in;
-		preempt_disable();
-		ret = seamcall_once(fn, args);
-		preempt_enable();
-	} while ((ret & TDX_STATUS_MASK) == TDX_RND_NO_ENTROPY &&
-		 ++attempts < TDX_SEAMCALL_ATTEMPTS);
-
+	err = seamcall_quiet(fn, args, &ret);
 	if (status)
 		*status = ret;
-	err = seamcall_status_to_errno(ret);
 	if (err)
 		seamcall_report(fn, ret, err);
 	return err;
@@ -655,9 +703,15 @@ int tdx_module_cpu_enable(struct tdx_module *m)
  */
 int tdx_cpu_enable(void)
 {
+	int ret;
+
 	if (!boot_cpu_has(X86_FEATURE_TDX_HOST_PLATFORM))
 		return -ENODEV;
-	return tdx_module_cpu_enable(&tdx_platform_module);
+	ret = tdx_module_cpu_enable(&tdx_platform_module);
+	/* A parked TD may wait for this CPU's package. */
+	if (!ret)
+		tdx_td_cpu_enabled();
+	return ret;
 }
 EXPORT_SYMBOL_GPL(tdx_cpu_enable);
 
@@ -693,6 +747,49 @@ static const u64 tdx_sysinfo_fields[] = {
 	TDX_MD_PAMT_4K_ENTRY_SIZE, TDX_MD_PAMT_2M_ENTRY_SIZE,
 	TDX_MD_PAMT_1G_ENTRY_SIZE, TDX_MD_NUM_CMRS,
 };
+
+/* The fields tdx_read_td_sysinfo() reads, in this order. */
+static const u64 tdx_td_sysinfo_fields[] = {
+	TDX_MD_ATTRIBUTES_FIXED0, TDX_MD_ATTRIBUTES_FIXED1, TDX_MD_XFAM_FIXED0,
+	TDX_MD_XFAM_FIXED1, TDX_MD_TDR_BASE_SIZE, TDX_MD_TDCS_BASE_SIZE,
+	TDX_MD_TDVPS_BASE_SIZE, TDX_MD_NUM_CPUID_CONFIG, TDX_MD_MAX_VCPUS_PER_TD,
+};
+
+/*
+ * What a TD may be, for KVM. A module that may clobber RBP across TD entry
+ * (no NO_RBP_MOD in TDX_FEATURES0) would corrupt the frame pointer of the
+ * kernel that enters a TD: such a module is refused.
+ */
+static int tdx_read_td_sysinfo(struct tdx_module *m)
+{
+	u64 v[ARRAY_SIZE(tdx_td_sysinfo_fields)];
+	struct tdx_td_sysinfo *td = &m->info.td;
+	unsigned int i;
+	int ret;
+
+	if (!(m->info.features0 & TDX_FEATURES0_NO_RBP_MOD)) {
+		pr_err("TDX module %u.%u.%u lacks NO_RBP_MOD: it may clobber RBP when a TD exits, which this kernel does not survive; update the TDX module\n",
+		       m->info.major, m->info.minor, m->info.update);
+		return -EOPNOTSUPP;
+	}
+	for (i = 0; i < ARRAY_SIZE(tdx_td_sysinfo_fields); i++) {
+		ret = tdx_md_read(m, tdx_td_sysinfo_fields[i], &v[i]);
+		if (ret)
+			return ret;
+	}
+	td->features0 = m->info.features0;
+	td->attributes_fixed0 = v[0];
+	td->attributes_fixed1 = v[1];
+	td->xfam_fixed0 = v[2];
+	td->xfam_fixed1 = v[3];
+	td->tdr_base_size = v[4];
+	td->tdcs_base_size = v[5];
+	td->tdvps_base_size = v[6];
+	td->num_cpuid_config = v[7];
+	td->max_vcpus_per_td = v[8];
+	td->nr_guest_keyids = tdx_keyids.nr ? tdx_keyids.nr - 1 : 0;
+	return 0;
+}
 
 static int tdx_read_sysinfo(struct tdx_module *m)
 {
@@ -753,6 +850,10 @@ static int tdx_read_sysinfo(struct tdx_module *m)
 		pr_err("TDX module reports no convertible memory (all CMRs empty)\n");
 		return -EINVAL;
 	}
+
+	ret = tdx_read_td_sysinfo(m);
+	if (ret)
+		return ret;
 
 	if (!tdx_module_is_platform(m))
 		return 0;

@@ -11,6 +11,7 @@
 #include <linux/suspend.h>
 #include <linux/types.h>
 #include <asm/tdx.h>
+#include <asm/tdx_td.h>
 
 #undef pr_fmt
 #define pr_fmt(fmt) "virt/tdx: " fmt
@@ -30,6 +31,15 @@ int tdx_parse_keyid_partitioning(u64 msr, struct tdx_keyid_range *range);
 extern struct tdx_keyid_range tdx_keyids;
 
 /* SEAMCALL leaf numbers of the TDX module ABI used by this code. */
+#define TDH_MNG_ADDCX			1
+#define TDH_MNG_KEY_CONFIG		8
+#define TDH_MNG_CREATE			9
+#define TDH_MNG_VPFLUSHDONE		19
+#define TDH_MNG_KEY_FREEID		20
+#define TDH_MNG_INIT			21
+#define TDH_PHYMEM_PAGE_RECLAIM		28
+#define TDH_PHYMEM_CACHE_WB		40
+#define TDH_PHYMEM_PAGE_WBINVD		41
 #define TDH_SYS_KEY_CONFIG		31
 #define TDH_SYS_INIT			33
 #define TDH_SYS_RD			34
@@ -70,12 +80,19 @@ extern struct tdx_keyid_range tdx_keyids;
 #define TDX_INVALID_RESERVED_IN_TDMR	0xC0000A2000000000ULL
 #define TDX_NON_ORDERED_RESERVED_IN_TDMR 0xC0000A2100000000ULL
 #define TDX_METADATA_FIELD_NOT_READABLE	0xC0000C0200000000ULL
+#define TDX_LIFECYCLE_STATE_INCORRECT	0xC000060700000000ULL
+#define TDX_WBCACHE_NOT_COMPLETE	0x8000081700000000ULL
+#define TDX_NO_HKID_READY_TO_WBCACHE	0x0000082100000000ULL
+#define TDX_FLUSHVP_NOT_DONE		0x8000082400000000ULL
+#define TDX_HKID_NOT_FREE		0xC000082000000000ULL
+#define TDX_TD_ASSOCIATED_PAGES_EXIST	0xC000040000000000ULL
 
 /* Operand ids in bits 31:0 of an operand error. */
 #define TDX_OPERAND_ID_RAX		0
 #define TDX_OPERAND_ID_RCX		1
 #define TDX_OPERAND_ID_RDX		2
 #define TDX_OPERAND_ID_R8		8
+#define TDX_OPERAND_ID_TDR		0x80
 
 /* How often a SEAMCALL is issued while the module reports no entropy. */
 #define TDX_SEAMCALL_ATTEMPTS		10
@@ -108,6 +125,7 @@ int seamcall_describe(char *buf, size_t size, u64 fn, u64 status, int err);
 int seamcall_status_name(char *buf, size_t size, u64 status);
 const char *seamcall_leaf_name(u64 fn);
 int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
+int seamcall_quiet(u64 fn, struct tdx_module_args *args, u64 *status);
 
 /*
  * Global metadata fields (TDH.SYS.RD), TDX module 1.5. Bits 33:32 of an id
@@ -132,6 +150,8 @@ int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
  * TDH.SYS.DISABLE", review of 17 March 2026).
  */
 #define TDX_FEATURES0_SYS_DISABLE	BIT_ULL(53)
+/* TDX_FEATURES0 bit 18: the module leaves RBP alone across TD entry. */
+#define TDX_FEATURES0_NO_RBP_MOD	BIT_ULL(18)
 #define TDX_MD_NUM_CMRS			0x9000000100000000ULL
 #define TDX_MD_CMR_BASE(i)		(0x9000000300000080ULL + (i))
 #define TDX_MD_CMR_SIZE(i)		(0x9000000300000100ULL + (i))
@@ -140,6 +160,16 @@ int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
 #define TDX_MD_PAMT_4K_ENTRY_SIZE	0x9100000100000010ULL
 #define TDX_MD_PAMT_2M_ENTRY_SIZE	0x9100000100000011ULL
 #define TDX_MD_PAMT_1G_ENTRY_SIZE	0x9100000100000012ULL
+/* What a TD needs: its control structures and what it may be configured with. */
+#define TDX_MD_TDR_BASE_SIZE		0x9800000100000000ULL
+#define TDX_MD_TDCS_BASE_SIZE		0x9800000100000100ULL
+#define TDX_MD_TDVPS_BASE_SIZE		0x9800000100000200ULL
+#define TDX_MD_ATTRIBUTES_FIXED0	0x1900000300000000ULL
+#define TDX_MD_ATTRIBUTES_FIXED1	0x1900000300000001ULL
+#define TDX_MD_XFAM_FIXED0		0x1900000300000002ULL
+#define TDX_MD_XFAM_FIXED1		0x1900000300000003ULL
+#define TDX_MD_NUM_CPUID_CONFIG		0x9900000100000004ULL
+#define TDX_MD_MAX_VCPUS_PER_TD		0x9900000100000008ULL
 #define TDX_MD_SIZE_CODE(id)		(((id) >> 32) & 3)
 
 /* Limits of the TDX module ABI. */
@@ -177,6 +207,7 @@ struct tdx_cmr {
  * @pamt_entry_size:	bytes per PAMT entry, for each &enum tdx_page_level
  * @nr_cmrs:		number of convertible memory ranges
  * @cmrs:		the convertible memory ranges, sorted by base
+ * @td:			what KVM's TD type reads (tdx_get_sysinfo())
  */
 struct tdx_sysinfo {
 	u16 major;
@@ -191,6 +222,7 @@ struct tdx_sysinfo {
 	u16 pamt_entry_size[TDX_PS_NR];
 	u16 nr_cmrs;
 	struct tdx_cmr cmrs[TDX_MAX_CMRS];
+	struct tdx_td_sysinfo td;
 };
 
 /**
@@ -385,6 +417,45 @@ const unsigned long *tdx_platform_packages(void);
 int tdx_may_offline(unsigned int nr_tds, bool last_of_pkg, bool tasks_frozen);
 int tdx_may_sleep(unsigned int nr_tds, suspend_state_t target);
 unsigned int tdx_nr_tds(void);
+int tdx_td_keyid_get(void);
+void tdx_td_keyid_put(int keyid);
+void tdx_td_cpu_enabled(void);
+
+/**
+ * struct tdx_td - A TD in the TDX module: what tdx_td_create() gives KVM
+ * @m:		the TDX module the TD lives in
+ * @keyid:	its private KeyID (HKID)
+ * @tdr:	the TD root page (TDR), the module's from TDH.MNG.CREATE on
+ * @tdcs:	the TD control structure pages (TDCS), @nr_tdcs of them
+ * @nr_tdcs:	how many TDCS pages the module wants (TDCS_BASE_SIZE)
+ * @nr_added:	how many of them it was given (TDH.MNG.ADDCX)
+ * @created:	TDH.MNG.CREATE succeeded: the module owns @tdr
+ * @flushed:	TDH.MNG.VPFLUSHDONE succeeded
+ * @keyid_freed: TDH.MNG.KEY.FREEID succeeded: the KeyID is free again
+ * @parked:	on the list of TDs whose teardown waits for a package
+ *
+ * Everything but @parked is written by one caller at a time: the TD's
+ * creator until tdx_td_create() returns, then tdx_td_destroy(), then (for
+ * a parked TD) the reclaim work, all under tdx_td_lock.
+ */
+struct tdx_td {
+	struct tdx_module *m;
+	int keyid;
+	struct page *tdr;
+	struct page **tdcs;
+	unsigned int nr_tdcs;
+	unsigned int nr_added;
+	bool created;
+	bool flushed;
+	bool keyid_freed;
+	struct list_head parked;
+};
+
+struct tdx_td *tdx_module_td_alloc(struct tdx_module *m);
+void tdx_module_td_free(struct tdx_td *td);
+int tdx_module_td_build(struct tdx_td *td, const struct cpumask *cpus);
+int tdx_module_td_free_keyid(struct tdx_td *td, const struct cpumask *cpus);
+int tdx_module_td_reclaim(struct tdx_td *td);
 unsigned int tdx_pkgs_first_without_cpu(const unsigned long *pkgs,
 					const struct cpumask *cpus,
 					unsigned int except);

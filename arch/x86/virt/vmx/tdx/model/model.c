@@ -323,6 +323,7 @@ void tdx_emul_model_init(struct tdx_emul *m)
 	m->max_pa = 1ULL << 52;
 	m->num_cmrs_reported = TDXM_MAX_CMRS;
 	m->sys_disable = true;
+	m->no_rbp_mod = true;
 	m->fail = (struct fault_attr)FAULT_ATTR_INITIALIZER;
 	m->fail_leaf = U64_MAX;
 	m->fail_status = TDXM_OPERAND_INVALID;
@@ -349,6 +350,7 @@ void tdx_emul_power_cycle(struct tdx_emul *m)
 	memset(m->tdmrs, 0, sizeof(m->tdmrs));
 	m->pamt_bytes = 0;
 	m->disabling = false;
+	tdx_emul_td_reset(m);
 }
 
 /**
@@ -523,7 +525,10 @@ static const u64 tdx_emul_fields[] = {
 	TDXM_MD_NUM_TDX_FEATURES, TDXM_MD_TDX_FEATURES0, TDXM_MD_NUM_CMRS,
 	TDXM_MD_MAX_TDMRS, TDXM_MD_MAX_RESERVED_PER_TDMR,
 	TDXM_MD_PAMT_4K_ENTRY_SIZE, TDXM_MD_PAMT_2M_ENTRY_SIZE,
-	TDXM_MD_PAMT_1G_ENTRY_SIZE,
+	TDXM_MD_PAMT_1G_ENTRY_SIZE, TDXM_MD_TDR_BASE_SIZE, TDXM_MD_TDCS_BASE_SIZE,
+	TDXM_MD_TDVPS_BASE_SIZE, TDXM_MD_ATTRIBUTES_FIXED0, TDXM_MD_ATTRIBUTES_FIXED1,
+	TDXM_MD_XFAM_FIXED0, TDXM_MD_XFAM_FIXED1, TDXM_MD_NUM_CPUID_CONFIG,
+	TDXM_MD_MAX_VCPUS_PER_TD,
 };
 
 static u64 tdx_emul_field_value(const struct tdx_emul *m, u64 id)
@@ -544,8 +549,21 @@ static u64 tdx_emul_field_value(const struct tdx_emul *m, u64 id)
 	case TDXM_MD_NUM_TDX_FEATURES:
 		return 1;
 	case TDXM_MD_TDX_FEATURES0:
-		return TDXM_FEATURES0_NO_RBP_MOD |
+		return (m->no_rbp_mod ? TDXM_FEATURES0_NO_RBP_MOD : 0) |
 		       (m->sys_disable ? TDXM_FEATURES0_SYS_DISABLE : 0);
+	/* A 1.5 module: a one-page TD root, 6 TDCS and 6 TDVPS pages. */
+	case TDXM_MD_TDR_BASE_SIZE:
+		return SZ_4K;
+	case TDXM_MD_TDCS_BASE_SIZE:
+	case TDXM_MD_TDVPS_BASE_SIZE:
+		return TDXM_MIN_TDCS_PAGES * SZ_4K;
+	case TDXM_MD_ATTRIBUTES_FIXED0:
+	case TDXM_MD_XFAM_FIXED0:
+		return U64_MAX;
+	case TDXM_MD_NUM_CPUID_CONFIG:
+		return 0;
+	case TDXM_MD_MAX_VCPUS_PER_TD:
+		return 576;
 	case TDXM_MD_NUM_CMRS:
 		return max(m->nr_cmrs, m->num_cmrs_reported);
 	case TDXM_MD_MAX_TDMRS:
@@ -887,6 +905,9 @@ static u64 tdx_emul_config(struct tdx_emul *m, struct tdx_emul_regs *r)
 		}
 	}
 	m->nr_tdmrs = r->rdx;
+	m->global_hkid = r->r8;
+	if (r->r8 < TDX_EMUL_MAX_HKIDS)
+		m->hkid_state[r->r8] = TDXM_HKID_RESERVED;
 	m->state = TDX_EMUL_SYSCONFIG_DONE;
 	return TDXM_SUCCESS;
 }
@@ -969,8 +990,9 @@ static bool tdx_emul_should_fail(struct tdx_emul *m, u64 fn)
  * for the others. TDH.SYS.INIT, CONFIG, KEY.CONFIG and DISABLE get
  * TDX_SYS_BUSY while another SEAMCALL holds the module. The leaves that
  * initialize and disable the module follow the ABI's rules and statuses;
- * the TD leaves are not modelled (TDX_OPERAND_INVALID for RAX once ready),
- * nor are numbers that are no leaf and reserved RAX bits. The platform's
+ * so do the TD-scope leaves of a TD's life (td.c); the other TD leaves
+ * are not modelled (TDX_OPERAND_INVALID for RAX once ready), nor are
+ * numbers that are no leaf and reserved RAX bits. The platform's
  * model reads its state from its SEAMRR first and writes it back after.
  *
  * Context: Any context; takes @m->lock.
@@ -1047,7 +1069,7 @@ u64 tdx_emul_call(struct tdx_emul *m, unsigned int lp, struct tdx_emul_regs *reg
 		ret = tdx_emul_sys_disable(m);
 		break;
 	default:
-		ret = TDXM_OPERAND_INVALID | TDXM_OP_RAX;
+		ret = tdx_emul_td_call(m, lp, regs);
 		break;
 	}
 out:
@@ -1472,6 +1494,25 @@ static int tdx_emul_state_show(struct seq_file *sf, void *unused)
 	seq_printf(sf, "%s\n", tdx_emul_state_names[READ_ONCE(m->state)]);
 	return 0;
 }
+
+/*
+ * What the module holds for TDs, in its own books: "tds <TDs whose root
+ * it holds> hkids <KeyIDs not free> pages <TD pages not reclaimed>".
+ */
+static int tdx_emul_td_held_show(struct seq_file *sf, void *unused)
+{
+	struct tdx_emul *m = sf->private;
+	unsigned int tds, hkids, pages;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	tdx_emul_seamrr_load(m);
+	tds = tdx_emul_td_count(m, &hkids, &pages);
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+	seq_printf(sf, "tds %u hkids %u pages %u\n", tds, hkids, pages);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tdx_emul_td_held);
 DEFINE_SHOW_ATTRIBUTE(tdx_emul_state);
 
 /*
@@ -1536,6 +1577,7 @@ static int __init tdx_emul_init(void)
 	debugfs_create_x64("keyid_partitioning", 0400, dir, &tdx_emul_msr);
 	debugfs_create_bool("lost", 0400, dir, &tdx_emul_module.lost);
 	debugfs_create_file("state", 0400, dir, &tdx_emul_module, &tdx_emul_state_fops);
+	debugfs_create_file("td_held", 0400, dir, &tdx_emul_module, &tdx_emul_td_held_fops);
 	debugfs_create_file("tdmrs", 0400, dir, &tdx_emul_module, &tdx_emul_tdmrs_fops);
 	debugfs_create_file("pamts", 0400, dir, &tdx_emul_module, &tdx_emul_pamts_fops);
 	debugfs_create_u64("pamt_bytes", 0400, dir, &tdx_emul_module.pamt_bytes);

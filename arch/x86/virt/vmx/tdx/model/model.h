@@ -42,6 +42,21 @@ struct tdx_emul_tdmr {
 	bool busy;		/* a TDH.SYS.TDMR.INIT on it is in progress */
 };
 
+/* A TD the module holds: its root page, KeyID and control pages. */
+struct tdx_emul_td {
+	u64 tdr;		/* 0: the slot is free */
+	u16 hkid;
+	enum tdxm_td_lifecycle lifecycle;
+	bool initialized;	/* TDH.MNG.INIT done */
+	unsigned int nr_tdcx;
+	u64 tdcx[TDXM_MAX_TDCS_PAGES];
+	DECLARE_BITMAP(pkg_config, TDX_EMUL_MAX_LPS);
+};
+
+/* TDs and KeyIDs a model keeps track of. */
+#define TDX_EMUL_MAX_TDS	64
+#define TDX_EMUL_MAX_HKIDS	256
+
 /* TDH.SYS.TDMR.INIT initializes this much TDMR per call. */
 #define TDX_EMUL_TDMR_CHUNK	SZ_4M
 
@@ -65,9 +80,19 @@ struct tdx_emul_tdmr {
  * @pamt_bytes:		the PAMT bytes TDH.SYS.CONFIG was given
  * @nr_seamcalls:	SEAMCALLs that reached the model
  * @sys_disable:	the module has TDH.SYS.DISABLE (newer modules do)
+ * @no_rbp_mod:		the module leaves RBP alone (TDX_FEATURES0.NO_RBP_MOD)
  * @disabling:		TDH.SYS.DISABLE was interrupted and resumes
  * @shared:		leaves at work outside @lock, holding the module's
  *			global lock shared: the exclusive leaves get SYS_BUSY
+ * @global_hkid:	the KeyID TDH.SYS.CONFIG reserved for the module
+ * @tds:		the TDs (TDH.MNG.CREATE until the TDR is reclaimed)
+ * @hkid_state:		each KeyID's state (KOT), by KeyID
+ * @hkid_wbinvd:	per KeyID, the packages that still have to run
+ *			TDH.PHYMEM.CACHE.WB for it since TDH.MNG.VPFLUSHDONE
+ * @pkg_wb_snapshot:	per package, the KeyIDs a started TDH.PHYMEM.CACHE.WB
+ *			covers; @pkg_wb_resume: it was interrupted
+ * @pkg_wb_resume:	see @pkg_wb_snapshot
+ * @wb_interrupt:	for tests: interrupt this many CACHE.WB calls first
  * @in_tdmr_init:	for tests: called while a TDH.SYS.TDMR.INIT is at work
  *			outside @lock, with the TDMR's base
  * @test_data:		for @in_tdmr_init
@@ -100,8 +125,16 @@ struct tdx_emul {
 	u64 pamt_bytes;
 	u64 nr_seamcalls;
 	bool sys_disable;
+	bool no_rbp_mod;
 	bool disabling;
 	unsigned int shared;
+	u32 global_hkid;
+	struct tdx_emul_td tds[TDX_EMUL_MAX_TDS];
+	u8 hkid_state[TDX_EMUL_MAX_HKIDS];
+	DECLARE_BITMAP(hkid_wbinvd[TDX_EMUL_MAX_HKIDS], TDX_EMUL_MAX_LPS);
+	DECLARE_BITMAP(pkg_wb_snapshot[TDX_EMUL_MAX_LPS], TDX_EMUL_MAX_HKIDS);
+	DECLARE_BITMAP(pkg_wb_resume, TDX_EMUL_MAX_LPS);
+	unsigned int wb_interrupt;
 	void (*in_tdmr_init)(struct tdx_emul *m, u64 tdmr_base);
 	void *test_data;
 
@@ -144,6 +177,10 @@ int tdx_emul_add_cmr(struct tdx_emul *m, u64 start, u64 end);
 int tdx_emul_cmrs_from_map(struct tdx_emul *m, const struct tdx_emul_mem_range *map,
 			   unsigned int nr);
 u64 tdx_emul_call(struct tdx_emul *m, unsigned int lp, struct tdx_emul_regs *regs);
+u64 tdx_emul_td_call(struct tdx_emul *m, unsigned int lp, struct tdx_emul_regs *regs);
+void tdx_emul_td_reset(struct tdx_emul *m);
+unsigned int tdx_emul_td_count(const struct tdx_emul *m, unsigned int *hkids,
+			       unsigned int *pages);
 u64 tdx_emul_check_tdmrs(const struct tdx_emul *m, const u64 *tdmr_pa, unsigned int nr);
 bool tdx_emul_cmrs_cover(const struct tdx_emul *m, u64 start, u64 end);
 

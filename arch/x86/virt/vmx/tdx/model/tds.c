@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * TDs on the emulated TDX platform, for the selftests and the system tests:
- * /sys/kernel/debug/tdx_emul/tds takes "create" and "destroy" and shows the
- * state. A TD is created the way KVM creates one: every online CPU enters
- * VMX operation (and stays in it, as with KVM while VMs exist) and enables
- * TDX (tdx_cpu_enable()), the TDX module is
- * initialized on first use (tdx_enable()), and the TD takes a private KeyID
- * (tdx_td_keyid_get()), which it gives back when it is destroyed.
+ * /sys/kernel/debug/tdx_emul/tds takes "create", "destroy" and "cycles <N>"
+ * (N creations and destructions in a row, timed) and shows the state. A TD
+ * is created the way a KVM TD type creates one: every online CPU enters VMX
+ * operation (and stays in it, as with KVM while VMs exist) and enables
+ * TDX (tdx_cpu_enable()), the TDX module is initialized on first use
+ * (tdx_enable()), and tdx_td_create() takes a KeyID, creates the TD in the
+ * module and configures its key on every package; tdx_td_destroy() takes
+ * it apart. Nothing here talks to the model directly.
  *
  * The list of TDs is protected by tdx_emul_tds_lock, taken before any lock
  * of the kernel's TDX code.
@@ -24,18 +26,25 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <asm/smp.h>
 #include <asm/tdx.h>
+#include <asm/tdx_td.h>
 #include "model.h"
 
-struct tdx_emul_td {
+struct tdx_emul_vm {
 	struct list_head node;
-	int keyid;
+	struct tdx_td *td;
 };
 
 static LIST_HEAD(tdx_emul_tds);
 static DEFINE_MUTEX(tdx_emul_tds_lock);
+
+/* The last "cycles" run: how many, how long, the first error. */
+static unsigned int tdx_emul_cycles_done;
+static u64 tdx_emul_cycles_ns;
+static int tdx_emul_cycles_err;
 
 /* On each CPU, with IRQs off: what KVM's hardware enabling does. */
 static void tdx_emul_cpu_enable(void *data)
@@ -51,7 +60,7 @@ static void tdx_emul_cpu_enable(void *data)
 static int tdx_emul_td_create(void)
 {
 	atomic_t err = ATOMIC_INIT(0);
-	struct tdx_emul_td *td;
+	struct tdx_emul_vm *vm;
 	int ret;
 
 	cpus_read_lock();
@@ -63,36 +72,56 @@ static int tdx_emul_td_create(void)
 	if (ret)
 		return ret;
 
-	td = kzalloc(sizeof(*td), GFP_KERNEL);
-	if (!td)
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
 		return -ENOMEM;
-	td->keyid = tdx_td_keyid_get();
-	if (td->keyid < 0) {
-		ret = td->keyid;
-		kfree(td);
+	vm->td = tdx_td_create();
+	if (IS_ERR(vm->td)) {
+		ret = PTR_ERR(vm->td);
+		kfree(vm);
 		return ret;
 	}
-	list_add_tail(&td->node, &tdx_emul_tds);
+	list_add_tail(&vm->node, &tdx_emul_tds);
 	return 0;
 }
 
 static int tdx_emul_td_destroy(void)
 {
-	struct tdx_emul_td *td;
+	struct tdx_emul_vm *vm;
 
 	if (list_empty(&tdx_emul_tds))
 		return -ENOENT;
-	td = list_last_entry(&tdx_emul_tds, struct tdx_emul_td, node);
-	list_del(&td->node);
-	tdx_td_keyid_put(td->keyid);
-	kfree(td);
+	vm = list_last_entry(&tdx_emul_tds, struct tdx_emul_vm, node);
+	list_del(&vm->node);
+	tdx_td_destroy(vm->td);
+	kfree(vm);
 	return 0;
+}
+
+/* @nr creations and destructions in a row; the time goes to the "cycles" line. */
+static int tdx_emul_td_cycles(unsigned int nr)
+{
+	u64 start = ktime_get_ns();
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < nr && !ret; i++) {
+		ret = tdx_emul_td_create();
+		if (!ret)
+			ret = tdx_emul_td_destroy();
+		cond_resched();
+	}
+	tdx_emul_cycles_done = ret ? i - 1 : i;
+	tdx_emul_cycles_ns = ktime_get_ns() - start;
+	tdx_emul_cycles_err = ret;
+	return ret;
 }
 
 static ssize_t tdx_emul_tds_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
-	char buf[16];
+	unsigned int nr;
+	char buf[32];
 	int ret;
 
 	if (count >= sizeof(buf))
@@ -106,6 +135,8 @@ static ssize_t tdx_emul_tds_write(struct file *file, const char __user *ubuf,
 		ret = tdx_emul_td_create();
 	else if (sysfs_streq(buf, "destroy"))
 		ret = tdx_emul_td_destroy();
+	else if (sscanf(buf, "cycles %u", &nr) == 1)
+		ret = tdx_emul_td_cycles(nr);
 	else
 		ret = -EINVAL;
 	mutex_unlock(&tdx_emul_tds_lock);
@@ -117,14 +148,16 @@ static ssize_t tdx_emul_tds_write(struct file *file, const char __user *ubuf,
  * file>", "offline packages: <packages of the platform without an online
  * CPU>" (from the firmware's packages and cpu_online_mask, not from the
  * kernel's TDX accounting), "lp-initialized cpus: <CPUs whose LP the model
- * saw do TDH.SYS.LP.INIT>", then "keyid <K>" per TD.
+ * saw do TDH.SYS.LP.INIT>", "parked: <TDs waiting for a package>",
+ * "cycles: <done> <ns> <errno>" of the last "cycles", then "keyid <K>" per
+ * TD.
  */
 static int tdx_emul_tds_show(struct seq_file *sf, void *unused)
 {
 	struct tdx_emul *m = tdx_emul_platform();
 	unsigned int cpu, lp, nr = 0, off = 0;
 	unsigned long *pkg_online;
-	struct tdx_emul_td *td;
+	struct tdx_emul_vm *vm;
 	cpumask_var_t lps;
 
 	pkg_online = bitmap_zalloc(TDX_EMUL_MAX_LPS, GFP_KERNEL);
@@ -134,7 +167,7 @@ static int tdx_emul_tds_show(struct seq_file *sf, void *unused)
 	}
 	mutex_lock(&tdx_emul_tds_lock);
 	cpus_read_lock();
-	list_for_each_entry(td, &tdx_emul_tds, node)
+	list_for_each_entry(vm, &tdx_emul_tds, node)
 		nr++;
 	raw_spin_lock_irq(&m->lock);
 	for_each_possible_cpu(cpu) {
@@ -151,8 +184,11 @@ static int tdx_emul_tds_show(struct seq_file *sf, void *unused)
 	raw_spin_unlock_irq(&m->lock);
 	seq_printf(sf, "tds: %u\noffline packages: %u\n", nr, off);
 	seq_printf(sf, "lp-initialized cpus: %*pbl\n", cpumask_pr_args(lps));
-	list_for_each_entry(td, &tdx_emul_tds, node)
-		seq_printf(sf, "keyid %d\n", td->keyid);
+	seq_printf(sf, "parked: %u\n", tdx_td_nr_parked());
+	seq_printf(sf, "cycles: %u %llu %d\n", tdx_emul_cycles_done, tdx_emul_cycles_ns,
+		   tdx_emul_cycles_err);
+	list_for_each_entry(vm, &tdx_emul_tds, node)
+		seq_printf(sf, "keyid %d\n", tdx_td_keyid(vm->td));
 	cpus_read_unlock();
 	mutex_unlock(&tdx_emul_tds_lock);
 	free_cpumask_var(lps);
