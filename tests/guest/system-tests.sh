@@ -191,7 +191,20 @@ stress_and_watch() {
 
 # ---- The TD lifecycle (tdx_td_create/destroy), judged by the model's books ----
 # td_held: "tds <n> hkids <n> pages <n>", what the module holds for TDs.
-held_is() { is $EMUL/td_held "$1"; }
+held_is() { [ "$(head -n 1 $EMUL/td_held)" = "$1" ]; }
+freeid_refused() { awk '/^freeid refused:/ { print $3 }' $EMUL/td_held; }
+parked() { awk '/^parked:/ { print $2 }' $TDS; }
+FAILPOL=/sys/kernel/debug/fail_tdx_offline_policy
+# bypass_policy_once: the next refused CPU offline goes ahead (fault injection).
+bypass_policy_once() {
+	echo 100 >$FAILPOL/probability && echo 1 >$FAILPOL/interval &&
+		echo 1 >$FAILPOL/times && echo 0 >$FAILPOL/verbose
+}
+# The rule, proven by the module: package 1 taken away under a TD.
+package_gone_under_a_td() {
+	td create && cpu_set 3 0 && bypass_policy_once && cpu_set 2 0 &&
+		dmesg_has "fault injection: CPU 2, the last online CPU of package 1, goes offline while 1 TDs are running"
+}
 free_pages() { awk '/^nr_free_pages / { print $2 }' /proc/vmstat; }
 # create_until_refused: TDs until a creation fails; prints how many.
 create_until_refused() {
@@ -256,6 +269,20 @@ lifecycle_emulated() {
 	check "lifecycle: the page allocator got its pages back (free pages within 1024 of before; a leak is 7000)" \
 		[ $((FREE_BEFORE - FREE_AFTER)) -lt 1024 ]
 	check "lifecycle: no TD parked, all CPUs online" eval 'grep -qx "parked: 0" $TDS && is $CPU/online 0-3'
+	REFUSED=$(freeid_refused)
+	check "lifecycle: with the policy bypassed (fault injection), package 1 goes offline under a TD" \
+		package_gone_under_a_td
+	check "lifecycle: destroying the TD: the module refuses TDH.MNG.KEY.FREEID (package 1 owes a cache write back)" \
+		eval 'td destroy && [ "$(freeid_refused)" -gt "$REFUSED" ]'
+	check "lifecycle: the TD is parked, named in the log; the module still holds its KeyID and pages" \
+		eval '[ "$(parked)" = 1 ] && dmesg_has "KeyID [0-9]* is parked: a package has no online CPU" &&
+		      held_is "tds 1 hkids 1 pages 7"'
+	check "lifecycle: a parked TD still counts: S3 -> EBUSY" \
+		sleep_fails "Device or resource busy" mem core
+	check "lifecycle: package 1 back online: the parked TD is reclaimed, the module holds nothing" \
+		eval 'cpu_set 2 1 && wait_for 10 held_is "tds 0 hkids 0 pages 0" &&
+		      [ "$(parked)" = 0 ] && dmesg_has "parked KeyID [0-9]* reclaimed" && cpu_set 3 1 &&
+		      is $TDXSYS/nr_tds 0'
 	echo "# FIGURE TD create+destroy on the emulated platform (QEMU TCG, KASAN + lockdep): ${FIG_CYC} ms per cycle alone, ${FIG_CYC_HP} ms with CPU hotplug running"
 }
 

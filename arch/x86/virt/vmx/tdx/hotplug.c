@@ -128,6 +128,11 @@ static int tdx_cpu_offline(unsigned int cpu)
 		       !tdx_pkg_has_cpu(pkg, cpu_online_mask, cpu);
 	}
 	ret = tdx_may_offline(nr_tds, last, cpuhp_tasks_frozen);
+	if (ret && tdx_fail_offline_policy()) {
+		pr_warn("fault injection: CPU %u, the last online CPU of package %u, goes offline while %d TDs are running\n",
+			cpu, pkg, nr_tds);
+		return 0;
+	}
 	if (ret)
 		pr_warn_ratelimited("refusing to offline CPU %u, the last online CPU of package %u: %d TDs are running and TDX needs an online CPU in every package; destroy the TDs first\n",
 				    cpu, pkg, nr_tds);

@@ -58,7 +58,10 @@
 #define TDX_TD_WB_ATTEMPTS	10000
 
 static DEFINE_MUTEX(tdx_td_lock);
-/* TDs whose KeyID waits for a package to come back; under tdx_td_lock. */
+/*
+ * TDs whose KeyID waits for a package to come back, and how many: written
+ * under tdx_td_lock; the count is read without it.
+ */
 static LIST_HEAD(tdx_td_parked_list);
 static unsigned int tdx_td_parked;
 
@@ -268,6 +271,25 @@ int tdh_phymem_page_wbinvd(u64 keyed_pa, u64 *status)
 	return tdh_errno(TDH_PHYMEM_PAGE_WBINVD, &args, status);
 }
 EXPORT_SYMBOL_GPL(tdh_phymem_page_wbinvd);
+
+/**
+ * tdh_vp_enter() - TDH.VP.ENTER: run a vCPU of a TD until it exits
+ * @regs:	RCX: the vCPU's TDVPR (and flags); every register the TD
+ *		exchanges with the host, in and out
+ *
+ * Description: The status is returned as the module gives it: after a TD
+ * exit it says why the TD exited, which only KVM can interpret. A
+ * SEAMCALL that did not reach the module returns a TDX_SEAMCALL_* value.
+ *
+ * Context: IRQs off, on the CPU the vCPU is associated with.
+ * Return: the module's status (RAX).
+ */
+u64 tdh_vp_enter(struct tdx_vp_regs *regs)
+{
+	lockdep_assert_irqs_disabled();
+	return seamcall_saved_ret(TDH_VP_ENTER, regs);
+}
+EXPORT_SYMBOL_GPL(tdh_vp_enter);
 
 /**
  * tdx_get_sysinfo() - What the TDX module says a TD may be
@@ -616,6 +638,27 @@ static int tdx_td_teardown(struct tdx_td *td)
 	return tdx_module_td_reclaim(td);
 }
 
+/*
+ * Take a TD apart; if a package has no online CPU, park it until one comes
+ * online. Returns true if it was parked: the reclaim work owns it then.
+ */
+static bool tdx_td_finish(struct tdx_td *td)
+	__must_hold(&tdx_td_lock)
+{
+	int ret = tdx_td_teardown(td);
+
+	if (ret == -EBUSY) {
+		list_add_tail(&td->parked, &tdx_td_parked_list);
+		WRITE_ONCE(tdx_td_parked, tdx_td_parked + 1);
+		pr_warn("KeyID %d is parked: a package has no online CPU to write back its caches, so the TDX module keeps it; it is reclaimed when that package has an online CPU again\n",
+			td->keyid);
+	} else if (ret) {
+		pr_err("the TD with KeyID %d was not taken apart (%d): its KeyID and remaining pages stay in use until reboot\n",
+		       td->keyid, ret);
+	}
+	return ret == -EBUSY;
+}
+
 /**
  * tdx_td_create() - Create a TD: KeyID, TD root and key on every package
  *
@@ -636,6 +679,7 @@ static int tdx_td_teardown(struct tdx_td *td)
  */
 struct tdx_td *tdx_td_create(void)
 {
+	bool parked = false;
 	struct tdx_td *td;
 	int ret;
 
@@ -650,18 +694,17 @@ struct tdx_td *tdx_td_create(void)
 	cpus_read_lock();
 	mutex_lock(&tdx_td_lock);
 	ret = tdx_td_keyid_get();
-	if (ret < 0)
-		goto fail;
-	td->keyid = ret;
-	ret = tdx_module_td_build(td, cpu_online_mask);
-	if (ret && tdx_td_teardown(td))
-		pr_err("the TD with KeyID %d could not be taken apart after a failed creation: its KeyID and pages stay in use\n",
-		       td->keyid);
-fail:
+	if (ret >= 0) {
+		td->keyid = ret;
+		ret = tdx_module_td_build(td, cpu_online_mask);
+		if (ret)
+			parked = tdx_td_finish(td);
+	}
 	mutex_unlock(&tdx_td_lock);
 	cpus_read_unlock();
 	if (ret) {
-		tdx_module_td_free(td);
+		if (!parked)
+			tdx_module_td_free(td);
 		return ERR_PTR(ret);
 	}
 	return td;
@@ -684,25 +727,16 @@ EXPORT_SYMBOL_GPL(tdx_td_create);
  */
 void tdx_td_destroy(struct tdx_td *td)
 {
-	int ret;
+	bool parked;
 
 	if (IS_ERR_OR_NULL(td))
 		return;
 	cpus_read_lock();
 	mutex_lock(&tdx_td_lock);
-	ret = tdx_td_teardown(td);
-	if (ret == -EBUSY) {
-		list_add_tail(&td->parked, &tdx_td_parked_list);
-		tdx_td_parked++;
-		pr_warn("KeyID %d is parked: a package has no online CPU to write back its caches, so the TDX module keeps it; it is reclaimed when that package has an online CPU again\n",
-			td->keyid);
-	} else if (ret) {
-		pr_err("the TD with KeyID %d was not taken apart (%d): its KeyID and remaining pages stay in use until reboot\n",
-		       td->keyid, ret);
-	}
+	parked = tdx_td_finish(td);
 	mutex_unlock(&tdx_td_lock);
 	cpus_read_unlock();
-	if (ret != -EBUSY)
+	if (!parked)
 		tdx_module_td_free(td);
 }
 EXPORT_SYMBOL_GPL(tdx_td_destroy);
@@ -760,7 +794,7 @@ static void tdx_td_reclaim_parked(struct work_struct *work)
 		if (ret == -EBUSY)
 			continue;
 		list_move(&td->parked, &done);
-		tdx_td_parked--;
+		WRITE_ONCE(tdx_td_parked, tdx_td_parked - 1);
 		if (ret)
 			pr_err("parked KeyID %d could not be reclaimed (%d): it and its remaining pages stay in use until reboot\n",
 			       keyid, ret);
@@ -770,8 +804,10 @@ static void tdx_td_reclaim_parked(struct work_struct *work)
 	}
 	mutex_unlock(&tdx_td_lock);
 	cpus_read_unlock();
-	list_for_each_entry_safe(td, next, &done, parked)
+	list_for_each_entry_safe(td, next, &done, parked) {
+		list_del_init(&td->parked);
 		tdx_module_td_free(td);
+	}
 }
 
 static DECLARE_WORK(tdx_td_reclaim_work, tdx_td_reclaim_parked);

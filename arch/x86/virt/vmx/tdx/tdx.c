@@ -254,6 +254,8 @@ const char *seamcall_leaf_name(u64 fn)
 		return "TDH.SYS.CONFIG";
 	case TDH_SYS_DISABLE:
 		return "TDH.SYS.DISABLE";
+	case TDH_VP_ENTER:
+		return "TDH.VP.ENTER";
 	case TDH_MNG_ADDCX:
 		return "TDH.MNG.ADDCX";
 	case TDH_MNG_KEY_CONFIG:
@@ -505,6 +507,24 @@ static u64 seamcall_once(u64 fn, struct tdx_module_args *args)
 	args->r10 = out.r10;
 	args->r11 = out.r11;
 	return status;
+}
+
+/**
+ * seamcall_saved_ret() - Issue a SEAMCALL that may use every register
+ * @fn:		leaf number (bits 15:0) and version (bits 23:16)
+ * @regs:	every general purpose register but RAX, RSP and RBP, in and out
+ *
+ * Description: For TDH.VP.ENTER, whose status only its caller can read:
+ * it is returned as it is, not retried and not reported.
+ *
+ * Context: Preemption disabled, on the CPU the leaf must run on.
+ * Return: the status (RAX), or a TDX_SEAMCALL_* value.
+ */
+u64 seamcall_saved_ret(u64 fn, struct tdx_vp_regs *regs)
+{
+	/* Before the instruction: the CPU may be stopped inside it. */
+	this_cpu_write(tdx_cache_dirty, true);
+	return __seamcall_saved_ret(fn, regs);
 }
 
 /**

@@ -31,6 +31,7 @@ int tdx_parse_keyid_partitioning(u64 msr, struct tdx_keyid_range *range);
 extern struct tdx_keyid_range tdx_keyids;
 
 /* SEAMCALL leaf numbers of the TDX module ABI used by this code. */
+#define TDH_VP_ENTER			0
 #define TDH_MNG_ADDCX			1
 #define TDH_MNG_KEY_CONFIG		8
 #define TDH_MNG_CREATE			9
@@ -126,6 +127,8 @@ int seamcall_status_name(char *buf, size_t size, u64 status);
 const char *seamcall_leaf_name(u64 fn);
 int seamcall(u64 fn, struct tdx_module_args *args, u64 *status);
 int seamcall_quiet(u64 fn, struct tdx_module_args *args, u64 *status);
+u64 __seamcall_saved_ret(u64 fn, struct tdx_vp_regs *regs);
+u64 seamcall_saved_ret(u64 fn, struct tdx_vp_regs *regs);
 
 /*
  * Global metadata fields (TDH.SYS.RD), TDX module 1.5. Bits 33:32 of an id
@@ -419,6 +422,11 @@ int tdx_may_sleep(unsigned int nr_tds, suspend_state_t target);
 unsigned int tdx_nr_tds(void);
 int tdx_td_keyid_get(void);
 void tdx_td_keyid_put(int keyid);
+#ifdef CONFIG_FAULT_INJECTION
+bool tdx_fail_offline_policy(void);
+#else
+static inline bool tdx_fail_offline_policy(void) { return false; }
+#endif
 void tdx_td_cpu_enabled(void);
 
 /**

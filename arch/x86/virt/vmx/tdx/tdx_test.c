@@ -24,7 +24,9 @@
 #include <linux/topology.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/ptrace.h>
 #include <asm/tdx.h>
+#include <asm/tdx_td.h>
 #include "tdx.h"
 #include "model/model.h"
 
@@ -155,6 +157,52 @@ static void tdx_abi_fields_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, TDX_MAX_CMRS, 32);
 }
 
+/*
+ * The leaves, statuses and fields of a TD's life: the kernel's and the
+ * model's each against the ABI's values.
+ */
+static void tdx_abi_td_test(struct kunit *test)
+{
+	static const struct { u64 kernel, model, abi; } v[] = {
+		{ TDH_VP_ENTER, TDXM_VP_ENTER, 0 },
+		{ TDH_MNG_ADDCX, TDXM_MNG_ADDCX, 1 },
+		{ TDH_MNG_KEY_CONFIG, TDXM_MNG_KEY_CONFIG, 8 },
+		{ TDH_MNG_CREATE, TDXM_MNG_CREATE, 9 },
+		{ TDH_MNG_VPFLUSHDONE, TDXM_MNG_VPFLUSHDONE, 19 },
+		{ TDH_MNG_KEY_FREEID, TDXM_MNG_KEY_FREEID, 20 },
+		{ TDH_MNG_INIT, TDXM_MNG_INIT, 21 },
+		{ TDH_PHYMEM_PAGE_RECLAIM, TDXM_PHYMEM_PAGE_RECLAIM, 28 },
+		{ TDH_PHYMEM_CACHE_WB, TDXM_PHYMEM_CACHE_WB, 40 },
+		{ TDH_PHYMEM_PAGE_WBINVD, TDXM_PHYMEM_PAGE_WBINVD, 41 },
+		{ TDX_LIFECYCLE_STATE_INCORRECT, TDXM_LIFECYCLE_STATE_INCORRECT,
+		  0xC000060700000000ULL },
+		{ TDX_WBCACHE_NOT_COMPLETE, TDXM_WBCACHE_NOT_COMPLETE, 0x8000081700000000ULL },
+		{ TDX_NO_HKID_READY_TO_WBCACHE, TDXM_NO_HKID_READY_TO_WBCACHE,
+		  0x0000082100000000ULL },
+		{ TDX_FLUSHVP_NOT_DONE, TDXM_FLUSHVP_NOT_DONE, 0x8000082400000000ULL },
+		{ TDX_HKID_NOT_FREE, TDXM_HKID_NOT_FREE, 0xC000082000000000ULL },
+		{ TDX_TD_ASSOCIATED_PAGES_EXIST, TDXM_TD_ASSOCIATED_PAGES_EXIST,
+		  0xC000040000000000ULL },
+		{ TDX_OPERAND_ID_TDR, TDXM_OP_TDR, 0x80 },
+		{ TDX_FEATURES0_NO_RBP_MOD, TDXM_FEATURES0_NO_RBP_MOD, 1ULL << 18 },
+		{ TDX_MD_TDR_BASE_SIZE, TDXM_MD_TDR_BASE_SIZE, 0x9800000100000000ULL },
+		{ TDX_MD_TDCS_BASE_SIZE, TDXM_MD_TDCS_BASE_SIZE, 0x9800000100000100ULL },
+		{ TDX_MD_TDVPS_BASE_SIZE, TDXM_MD_TDVPS_BASE_SIZE, 0x9800000100000200ULL },
+		{ TDX_MD_ATTRIBUTES_FIXED0, TDXM_MD_ATTRIBUTES_FIXED0, 0x1900000300000000ULL },
+		{ TDX_MD_ATTRIBUTES_FIXED1, TDXM_MD_ATTRIBUTES_FIXED1, 0x1900000300000001ULL },
+		{ TDX_MD_XFAM_FIXED0, TDXM_MD_XFAM_FIXED0, 0x1900000300000002ULL },
+		{ TDX_MD_XFAM_FIXED1, TDXM_MD_XFAM_FIXED1, 0x1900000300000003ULL },
+		{ TDX_MD_NUM_CPUID_CONFIG, TDXM_MD_NUM_CPUID_CONFIG, 0x9900000100000004ULL },
+		{ TDX_MD_MAX_VCPUS_PER_TD, TDXM_MD_MAX_VCPUS_PER_TD, 0x9900000100000008ULL },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, v[i].kernel, v[i].abi, "entry %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, v[i].model, v[i].abi, "entry %u", i);
+	}
+}
+
 static void tdx_abi_tdmr_info_test(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, offsetof(struct tdmr_info, base), 0);
@@ -177,6 +225,7 @@ static struct kunit_case tdx_abi_cases[] = {
 	KUNIT_CASE(tdx_abi_leaves_test),
 	KUNIT_CASE(tdx_abi_statuses_test),
 	KUNIT_CASE(tdx_abi_fields_test),
+	KUNIT_CASE(tdx_abi_td_test),
 	KUNIT_CASE(tdx_abi_tdmr_info_test),
 	{}
 };
@@ -355,6 +404,84 @@ static void tdx_seamcall_ud_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, m->nr_seamcalls, calls);
 }
 
+/*
+ * TDH.VP.ENTER exchanges every register: what the CPU held at the
+ * instruction (the trap's registers) must be the struct's inputs, and what
+ * the module leaves in them must come back in the struct.
+ */
+struct vp_enter_seen {
+	struct pt_regs in;
+	unsigned int calls;
+};
+
+static const u64 vp_in = 0x1100000000000000ULL;
+static const u64 vp_out = 0x2200000000000000ULL;
+
+static u64 vp_enter_echo(struct tdx_emul *m, struct pt_regs *regs)
+{
+	struct vp_enter_seen *seen = m->test_data;
+	unsigned long *r[] = {
+		&regs->cx, &regs->dx, &regs->bx, &regs->si, &regs->di, &regs->r8,
+		&regs->r9, &regs->r10, &regs->r11, &regs->r12, &regs->r13,
+		&regs->r14, &regs->r15,
+	};
+	unsigned int i;
+
+	seen->in = *regs;
+	seen->calls++;
+	for (i = 0; i < ARRAY_SIZE(r); i++)
+		*r[i] = vp_out + i;
+	/* An exit with a status of the module's (EXIT_REASON 12, HLT). */
+	return 12;
+}
+
+static void tdx_seamcall_saved_ret_test(struct kunit *test)
+{
+	struct tdx_emul *m = model_env(test);
+	struct vp_enter_seen *seen = kunit_kzalloc(test, sizeof(*seen), GFP_KERNEL);
+	struct tdx_vp_regs vp;
+	u64 *v = (u64 *)&vp;
+	unsigned int i;
+	u64 ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	m->test_data = seen;
+	m->vp_enter = vp_enter_echo;
+	for (i = 0; i < sizeof(vp) / sizeof(u64); i++)
+		v[i] = vp_in + i;
+
+	local_irq_disable();
+	ret = tdh_vp_enter(&vp);
+	local_irq_enable();
+	KUNIT_EXPECT_EQ(test, ret, 12);
+	KUNIT_ASSERT_EQ(test, seen->calls, 1);
+	KUNIT_EXPECT_EQ(test, seen->in.ax, 0);
+	KUNIT_EXPECT_EQ(test, seen->in.cx, vp_in + 0);
+	KUNIT_EXPECT_EQ(test, seen->in.dx, vp_in + 1);
+	KUNIT_EXPECT_EQ(test, seen->in.bx, vp_in + 2);
+	KUNIT_EXPECT_EQ(test, seen->in.si, vp_in + 3);
+	KUNIT_EXPECT_EQ(test, seen->in.di, vp_in + 4);
+	KUNIT_EXPECT_EQ(test, seen->in.r8, vp_in + 5);
+	KUNIT_EXPECT_EQ(test, seen->in.r11, vp_in + 8);
+	KUNIT_EXPECT_EQ(test, seen->in.r12, vp_in + 9);
+	KUNIT_EXPECT_EQ(test, seen->in.r15, vp_in + 12);
+	for (i = 0; i < sizeof(vp) / sizeof(u64); i++)
+		KUNIT_EXPECT_EQ_MSG(test, v[i], vp_out + i, "register %u of struct tdx_vp_regs", i);
+
+	/* VMfailInvalid and #UD come back as the kernel's values. */
+	m->vp_enter = NULL;
+	inject(m, TDXM_VP_ENTER, TDXM_VMFAILINVALID, 1);
+	local_irq_disable();
+	ret = tdh_vp_enter(&vp);
+	local_irq_enable();
+	KUNIT_EXPECT_EQ(test, ret, TDX_SEAMCALL_VMFAILINVALID);
+	on_each_cpu(vmxoff_one, NULL, 1);
+	local_irq_disable();
+	ret = tdh_vp_enter(&vp);
+	local_irq_enable();
+	KUNIT_EXPECT_EQ(test, ret, TDX_SEAMCALL_UD);
+}
+
 /* TDX_RND_NO_ENTROPY is retried with the original inputs. */
 static void tdx_seamcall_entropy_retry_test(struct kunit *test)
 {
@@ -451,6 +578,7 @@ static struct kunit_case tdx_seamcall_cases[] = {
 	KUNIT_CASE_PARAM(tdx_seamcall_errno_test, status_gen_params),
 	KUNIT_CASE(tdx_seamcall_outputs_test),
 	KUNIT_CASE(tdx_seamcall_ud_test),
+	KUNIT_CASE(tdx_seamcall_saved_ret_test),
 	KUNIT_CASE(tdx_seamcall_entropy_retry_test),
 	KUNIT_CASE(tdx_seamcall_entropy_exhausted_test),
 	KUNIT_CASE(tdx_seamcall_messages_test),

@@ -22,6 +22,7 @@
 #define TDXM_SEAMCALL_LEN		4
 
 /* Host-side leaves of TDX module 1.5. */
+#define TDXM_VP_ENTER			0
 #define TDXM_MNG_ADDCX			1
 #define TDXM_MNG_KEY_CONFIG		8
 #define TDXM_MNG_CREATE			9

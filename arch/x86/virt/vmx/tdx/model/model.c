@@ -1234,6 +1234,12 @@ static int tdx_emul_trap(struct notifier_block *nb, unsigned long val, void *dat
 	if (m == &tdx_emul_module && unlikely(READ_ONCE(tdx_emul_snapshot)))
 		tdx_emul_check_restore();
 
+	if (regs->ax == TDXM_VP_ENTER && m->vp_enter) {
+		regs->ax = m->vp_enter(m, regs);
+		regs->flags &= ~X86_EFLAGS_CF;
+		regs->ip += TDXM_SEAMCALL_LEN;
+		return NOTIFY_STOP;
+	}
 	r = (struct tdx_emul_regs){
 		.rax = regs->ax, .rcx = regs->cx, .rdx = regs->dx,
 		.r8 = regs->r8, .r9 = regs->r9, .r10 = regs->r10, .r11 = regs->r11,
@@ -1497,19 +1503,24 @@ static int tdx_emul_state_show(struct seq_file *sf, void *unused)
 
 /*
  * What the module holds for TDs, in its own books: "tds <TDs whose root
- * it holds> hkids <KeyIDs not free> pages <TD pages not reclaimed>".
+ * it holds> hkids <KeyIDs not free> pages <TD pages not reclaimed>", then
+ * "freeid refused: <TDH.MNG.KEY.FREEID calls refused for a package that
+ * had not written back its caches>".
  */
 static int tdx_emul_td_held_show(struct seq_file *sf, void *unused)
 {
 	struct tdx_emul *m = sf->private;
 	unsigned int tds, hkids, pages;
 	unsigned long flags;
+	u64 refused;
 
 	raw_spin_lock_irqsave(&m->lock, flags);
 	tdx_emul_seamrr_load(m);
 	tds = tdx_emul_td_count(m, &hkids, &pages);
+	refused = m->nr_freeid_refused;
 	raw_spin_unlock_irqrestore(&m->lock, flags);
-	seq_printf(sf, "tds %u hkids %u pages %u\n", tds, hkids, pages);
+	seq_printf(sf, "tds %u hkids %u pages %u\nfreeid refused: %llu\n", tds, hkids,
+		   pages, refused);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(tdx_emul_td_held);

@@ -16,6 +16,8 @@
 #include <linux/types.h>
 #include "abi.h"
 
+struct pt_regs;
+
 /* Logical processors and packages a model can describe. */
 #define TDX_EMUL_MAX_LPS	NR_CPUS
 
@@ -93,6 +95,11 @@ struct tdx_emul_td {
  *			covers; @pkg_wb_resume: it was interrupted
  * @pkg_wb_resume:	see @pkg_wb_snapshot
  * @wb_interrupt:	for tests: interrupt this many CACHE.WB calls first
+ * @nr_freeid_refused:	TDH.MNG.KEY.FREEID calls refused because a package
+ *			had not written back its caches
+ * @vp_enter:		for tests: answers TDH.VP.ENTER from the trapped registers
+ *			(all of them: the leaf exchanges every GPR), returns
+ *			the status; no vCPU is modelled otherwise
  * @in_tdmr_init:	for tests: called while a TDH.SYS.TDMR.INIT is at work
  *			outside @lock, with the TDMR's base
  * @test_data:		for @in_tdmr_init
@@ -135,6 +142,8 @@ struct tdx_emul {
 	DECLARE_BITMAP(pkg_wb_snapshot[TDX_EMUL_MAX_LPS], TDX_EMUL_MAX_HKIDS);
 	DECLARE_BITMAP(pkg_wb_resume, TDX_EMUL_MAX_LPS);
 	unsigned int wb_interrupt;
+	u64 nr_freeid_refused;
+	u64 (*vp_enter)(struct tdx_emul *m, struct pt_regs *regs);
 	void (*in_tdmr_init)(struct tdx_emul *m, u64 tdmr_base);
 	void *test_data;
 

@@ -61,7 +61,7 @@ static struct tdx_emul_td *tdx_emul_page_td(struct tdx_emul *m, u64 pa, bool *is
 static u64 tdx_emul_check_page(struct tdx_emul *m, u64 pa, u64 op, bool want_free)
 {
 	struct tdx_emul_td *td;
-	bool is_tdr;
+	bool is_tdr = false;
 
 	if (!IS_ALIGNED(pa, SZ_4K) || pa >= m->max_pa)
 		return TDXM_OPERAND_INVALID | op;
@@ -75,7 +75,7 @@ static u64 tdx_emul_check_page(struct tdx_emul *m, u64 pa, u64 op, bool want_fre
 
 static struct tdx_emul_td *tdx_emul_tdr(struct tdx_emul *m, u64 pa, u64 op, u64 *ret)
 {
-	bool is_tdr;
+	bool is_tdr = false;
 
 	*ret = tdx_emul_check_page(m, pa, op, false);
 	return *ret ? NULL : tdx_emul_page_td(m, pa, &is_tdr);
@@ -242,8 +242,10 @@ static u64 tdx_emul_mng_key_freeid(struct tdx_emul *m, struct tdx_emul_regs *r)
 		return ret;
 	if (td->lifecycle != TDXM_TD_BLOCKED)
 		return TDXM_LIFECYCLE_STATE_INCORRECT;
-	if (!bitmap_empty(m->hkid_wbinvd[td->hkid], TDX_EMUL_MAX_LPS))
+	if (!bitmap_empty(m->hkid_wbinvd[td->hkid], TDX_EMUL_MAX_LPS)) {
+		m->nr_freeid_refused++;
 		return TDXM_WBCACHE_NOT_COMPLETE;
+	}
 	m->hkid_state[td->hkid] = TDXM_HKID_FREE;
 	td->lifecycle = TDXM_TD_TEARDOWN;
 	return TDXM_SUCCESS;
@@ -255,6 +257,7 @@ static u64 tdx_emul_phymem_page_reclaim(struct tdx_emul *m, struct tdx_emul_regs
 	u64 pa = r->rcx;
 	struct tdx_emul_td *td;
 	bool is_tdr = false;
+	unsigned int j;
 
 	r->rcx = 0;
 	r->rdx = 0;
@@ -276,9 +279,10 @@ static u64 tdx_emul_phymem_page_reclaim(struct tdx_emul *m, struct tdx_emul_regs
 		td->tdr = 0;
 		return TDXM_SUCCESS;
 	}
-	/* Control pages go in any order: keep the array dense. */
-	while (td->tdcx[--td->nr_tdcx] != pa)
+	/* Control pages go back in any order: keep the array dense. */
+	for (j = 0; td->tdcx[j] != pa; j++)
 		;
+	td->tdcx[j] = td->tdcx[--td->nr_tdcx];
 	return TDXM_SUCCESS;
 }
 
