@@ -401,9 +401,9 @@ void tdx_module_td_free(struct tdx_td *td)
 			if (td->tdcs[i])
 				__free_page(td->tdcs[i]);
 	}
-	if (td->tdr && !td->created)
+	if (td->tdr && !td->created && !td->tdr_dirty)
 		__free_page(td->tdr);
-	if (td->created || td->nr_added)
+	if (td->created || td->tdr_dirty || td->nr_added)
 		return;
 	kfree(td->tdcs);
 	kfree(td);
@@ -567,13 +567,10 @@ static int tdx_td_reclaim_page(struct tdx_td *td, struct page *page, const char 
 	int ret;
 
 	ret = tdh_phymem_page_reclaim(page_to_phys(page), NULL, NULL, NULL, &status);
-	if (ret) {
-		pr_err("cannot reclaim the %s of the TD with KeyID %d at %#llx: status %#llx (%d); the page is leaked\n",
+	if (ret)
+		pr_err("cannot reclaim the %s of the TD with KeyID %d at %#llx: status %#llx (%d); the page stays out of the page allocator\n",
 		       what, td->keyid, (u64)page_to_phys(page), status, ret);
-		return ret;
-	}
-	tdx_clear_page(page);
-	return 0;
+	return ret;
 }
 
 /**
@@ -584,7 +581,8 @@ static int tdx_td_reclaim_page(struct tdx_td *td, struct page *page, const char 
  * TDR, which the module wrote with the global KeyID:
  * TDH.PHYMEM.PAGE.WBINVD of it, tagged with that KeyID. Every page is
  * cleared before it is freed (tdx_module_td_free()). A page the module
- * does not give back is never freed.
+ * does not give back, or a TDR whose lines could not be written back, is
+ * never freed. Resumes where an earlier call stopped.
  *
  * Context: Process context.
  * Return: 0, or the errno of the first SEAMCALL that failed.
@@ -596,25 +594,33 @@ int tdx_module_td_reclaim(struct tdx_td *td)
 	int ret;
 
 	while (td->nr_added) {
-		ret = tdx_td_reclaim_page(td, td->tdcs[td->nr_added - 1], "TDCS page");
+		struct page *page = td->tdcs[td->nr_added - 1];
+
+		ret = tdx_td_reclaim_page(td, page, "TDCS page");
 		if (ret)
 			return ret;
+		/* CACHE.WB wrote back the TD's KeyID from every package. */
+		tdx_clear_page(page);
 		td->nr_added--;
 	}
-	if (!td->created)
+	if (td->created) {
+		ret = tdx_td_reclaim_page(td, td->tdr, "TDR");
+		if (ret)
+			return ret;
+		td->created = false;
+		td->tdr_dirty = true;
+	}
+	if (!td->tdr_dirty)
 		return 0;
-	ret = tdx_td_reclaim_page(td, td->tdr, "TDR");
-	if (ret)
-		return ret;
 	ret = tdh_phymem_page_wbinvd(tdr | (u64)td->m->global_keyid << boot_cpu_data.x86_phys_bits,
 				     &status);
 	if (ret) {
-		pr_err("cannot write back the TDR of the TD with KeyID %d: status %#llx (%d); the page is leaked\n",
+		pr_err("cannot write back the TDR of the TD with KeyID %d: status %#llx (%d); the page stays out of the page allocator\n",
 		       td->keyid, status, ret);
 		return ret;
 	}
 	tdx_clear_page(td->tdr);
-	td->created = false;
+	td->tdr_dirty = false;
 	return 0;
 }
 
@@ -631,9 +637,9 @@ static int tdx_td_teardown(struct tdx_td *td)
 	ret = tdx_module_td_free_keyid(td, cpu_online_mask);
 	if (ret)
 		return ret;
-	if (td->keyid >= 0) {
+	if (td->counted) {
 		tdx_td_keyid_put(td->keyid);
-		td->keyid = -1;
+		td->counted = false;
 	}
 	return tdx_module_td_reclaim(td);
 }
@@ -696,6 +702,7 @@ struct tdx_td *tdx_td_create(void)
 	ret = tdx_td_keyid_get();
 	if (ret >= 0) {
 		td->keyid = ret;
+		td->counted = true;
 		ret = tdx_module_td_build(td, cpu_online_mask);
 		if (ret)
 			parked = tdx_td_finish(td);

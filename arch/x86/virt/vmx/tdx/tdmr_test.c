@@ -1868,6 +1868,7 @@ static void tdx_td_fault_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, h.hkids, 0);
 	KUNIT_EXPECT_EQ(test, h.pages, 0);
 	KUNIT_EXPECT_FALSE(test, td->created);
+	KUNIT_EXPECT_FALSE(test, td->tdr_dirty);
 	KUNIT_EXPECT_EQ(test, td->nr_added, 0);
 	tdx_module_td_free(td);
 }

@@ -768,6 +768,21 @@ static const u64 tdx_sysinfo_fields[] = {
 	TDX_MD_PAMT_1G_ENTRY_SIZE, TDX_MD_NUM_CMRS,
 };
 
+/* Read @nr metadata fields @ids into @v, in that order. */
+static int tdx_md_read_fields(struct tdx_module *m, const u64 *ids, unsigned int nr,
+			      u64 *v)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		ret = tdx_md_read(m, ids[i], &v[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* The fields tdx_read_td_sysinfo() reads, in this order. */
 static const u64 tdx_td_sysinfo_fields[] = {
 	TDX_MD_ATTRIBUTES_FIXED0, TDX_MD_ATTRIBUTES_FIXED1, TDX_MD_XFAM_FIXED0,
@@ -784,7 +799,6 @@ static int tdx_read_td_sysinfo(struct tdx_module *m)
 {
 	u64 v[ARRAY_SIZE(tdx_td_sysinfo_fields)];
 	struct tdx_td_sysinfo *td = &m->info.td;
-	unsigned int i;
 	int ret;
 
 	if (!(m->info.features0 & TDX_FEATURES0_NO_RBP_MOD)) {
@@ -792,11 +806,9 @@ static int tdx_read_td_sysinfo(struct tdx_module *m)
 		       m->info.major, m->info.minor, m->info.update);
 		return -EOPNOTSUPP;
 	}
-	for (i = 0; i < ARRAY_SIZE(tdx_td_sysinfo_fields); i++) {
-		ret = tdx_md_read(m, tdx_td_sysinfo_fields[i], &v[i]);
-		if (ret)
-			return ret;
-	}
+	ret = tdx_md_read_fields(m, tdx_td_sysinfo_fields, ARRAY_SIZE(tdx_td_sysinfo_fields), v);
+	if (ret)
+		return ret;
 	td->features0 = m->info.features0;
 	td->attributes_fixed0 = v[0];
 	td->attributes_fixed1 = v[1];
@@ -818,11 +830,9 @@ static int tdx_read_sysinfo(struct tdx_module *m)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(tdx_sysinfo_fields); i++) {
-		ret = tdx_md_read(m, tdx_sysinfo_fields[i], &v[i]);
-		if (ret)
-			return ret;
-	}
+	ret = tdx_md_read_fields(m, tdx_sysinfo_fields, ARRAY_SIZE(tdx_sysinfo_fields), v);
+	if (ret)
+		return ret;
 	info->major = v[0];
 	info->minor = v[1];
 	info->update = v[2];

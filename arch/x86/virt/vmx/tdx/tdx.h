@@ -433,11 +433,15 @@ void tdx_td_cpu_enabled(void);
  * struct tdx_td - A TD in the TDX module: what tdx_td_create() gives KVM
  * @m:		the TDX module the TD lives in
  * @keyid:	its private KeyID (HKID)
+ * @counted:	@keyid came from tdx_td_keyid_get() and is not back yet: the
+ *		TD counts for the CPU offline and sleep policy
  * @tdr:	the TD root page (TDR), the module's from TDH.MNG.CREATE on
  * @tdcs:	the TD control structure pages (TDCS), @nr_tdcs of them
  * @nr_tdcs:	how many TDCS pages the module wants (TDCS_BASE_SIZE)
  * @nr_added:	how many of them it was given (TDH.MNG.ADDCX)
  * @created:	TDH.MNG.CREATE succeeded: the module owns @tdr
+ * @tdr_dirty:	@tdr was reclaimed, its lines of the global KeyID are not
+ *		written back yet (TDH.PHYMEM.PAGE.WBINVD)
  * @flushed:	TDH.MNG.VPFLUSHDONE succeeded
  * @keyid_freed: TDH.MNG.KEY.FREEID succeeded: the KeyID is free again
  * @parked:	on the list of TDs whose teardown waits for a package
@@ -449,11 +453,13 @@ void tdx_td_cpu_enabled(void);
 struct tdx_td {
 	struct tdx_module *m;
 	int keyid;
+	bool counted;
 	struct page *tdr;
 	struct page **tdcs;
 	unsigned int nr_tdcs;
 	unsigned int nr_added;
 	bool created;
+	bool tdr_dirty;
 	bool flushed;
 	bool keyid_freed;
 	struct list_head parked;
