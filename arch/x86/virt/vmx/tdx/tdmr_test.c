@@ -1797,7 +1797,7 @@ static void tdx_td_lifecycle_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tdx_module_td_reclaim(td), 0);
 	h = td_held(&env->emul);
 	KUNIT_EXPECT_EQ(test, h.tds + h.hkids + h.pages, 0);
-	KUNIT_EXPECT_TRUE(test, memchr_inv(page_address(td->tdr), 0, PAGE_SIZE) == NULL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(page_address(td->tdr), 0, PAGE_SIZE));
 	tdx_module_td_free(td);
 }
 
