@@ -7,9 +7,12 @@
 # keeps it across kexec; kexec-tools and the kernel come from the
 # virtio-blk disk /dev/vda (a tar archive).
 #
-#   stage 1: a TD initializes the module and is destroyed; kexec -e into
-#            the same kernel, which disables the module (TDH.SYS.DISABLE)
-#            and flushes the caches of every CPU that issued a SEAMCALL;
+#   stage 1: a TD initializes the module and is destroyed, and with it
+#            every CPU leaves VMX operation (as KVM's do after the last
+#            VM); kexec -e into the same kernel: the kernel enters VMX
+#            operation with what the emulated TDs lent it, as KVM lends
+#            its own, disables the module (TDH.SYS.DISABLE) and flushes
+#            the caches of every CPU that issued a SEAMCALL;
 #   stage 2: the model holds the disabled module, and a TD initializes it
 #            again; TDH.SYS.DISABLE is made to fail (always TDX_SYS_BUSY);
 #            with the TD alive the kernel crashes (sysrq) into the kdump
@@ -85,7 +88,7 @@ case $stage in
 	check "kexec: the CPU (family 6, model 0x8f) has the partial-write erratum, the kernel says so" \
 		eval 'grep -q "^model[[:space:]]*: 143$" /proc/cpuinfo &&
 		      dmesg_has "virt/tdx: this CPU has the TDX partial-write erratum: once TDX is initialized, kexec and kdump need a TDX module with TDH.SYS.DISABLE"'
-	check "kexec: a TD is created (the TDX module is initialized) and destroyed" \
+	check "kexec: a TD is created (the TDX module is initialized) and destroyed: no VM keeps VMX operation on" \
 		eval 'td create && is $EMUL/state ready && is $TDXSYS/state initialized && td destroy'
 	kexec_into kexec 2
 	;;

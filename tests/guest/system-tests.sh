@@ -200,10 +200,11 @@ bypass_policy_once() {
 	echo 100 >$FAILPOL/probability && echo 1 >$FAILPOL/interval &&
 		echo 1 >$FAILPOL/times && echo 0 >$FAILPOL/verbose
 }
-# The rule, proven by the module: package 1 taken away under a TD.
+# The rule, proven by the module: package 1 taken away under two TDs (the
+# first keeps VMX operation on, as KVM does while VMs run).
 package_gone_under_a_td() {
-	td create && cpu_set 3 0 && bypass_policy_once && cpu_set 2 0 &&
-		dmesg_has "fault injection: CPU 2, the last online CPU of package 1, goes offline while 1 TDs are running"
+	td create && td create && cpu_set 3 0 && bypass_policy_once && cpu_set 2 0 &&
+		dmesg_has "fault injection: CPU 2, the last online CPU of package 1, goes offline while 2 TDs are running"
 }
 free_pages() { awk '/^nr_free_pages / { print $2 }' /proc/vmstat; }
 # create_until_refused: TDs until a creation fails; prints how many.
@@ -272,17 +273,19 @@ lifecycle_emulated() {
 	REFUSED=$(freeid_refused)
 	check "lifecycle: with the policy bypassed (fault injection), package 1 goes offline under a TD" \
 		package_gone_under_a_td
-	check "lifecycle: destroying the TD: the module refuses TDH.MNG.KEY.FREEID (package 1 owes a cache write back)" \
+	check "lifecycle: destroying the newer TD: the module refuses TDH.MNG.KEY.FREEID (package 1 owes a cache write back)" \
 		eval 'td destroy && [ "$(freeid_refused)" -gt "$REFUSED" ]'
-	check "lifecycle: the TD is parked, named in the log; the module still holds its KeyID and pages" \
+	check "lifecycle: that TD is parked, named in the log; the module still holds both TDs' KeyIDs and pages" \
 		eval '[ "$(parked)" = 1 ] && dmesg_has "KeyID [0-9]* is parked: a package has no online CPU" &&
-		      held_is "tds 1 hkids 1 pages 7"'
+		      held_is "tds 2 hkids 2 pages 14" && is $TDXSYS/nr_tds 2'
 	check "lifecycle: a parked TD still counts: S3 -> EBUSY" \
 		sleep_fails "Device or resource busy" mem core
-	check "lifecycle: package 1 back online: the parked TD is reclaimed, the module holds nothing" \
-		eval 'cpu_set 2 1 && wait_for 10 held_is "tds 0 hkids 0 pages 0" &&
+	check "lifecycle: package 1 back online: the parked TD is reclaimed, the module holds the other TD only" \
+		eval 'cpu_set 2 1 && wait_for 10 held_is "tds 1 hkids 1 pages 7" &&
 		      [ "$(parked)" = 0 ] && dmesg_has "parked KeyID [0-9]* reclaimed" && cpu_set 3 1 &&
-		      is $TDXSYS/nr_tds 0'
+		      is $TDXSYS/nr_tds 1'
+	check "lifecycle: the other TD destroyed, the module holds nothing" \
+		eval 'td destroy && held_is "tds 0 hkids 0 pages 0" && is $TDXSYS/nr_tds 0'
 	echo "# FIGURE TD create+destroy on the emulated platform (QEMU TCG, KASAN + lockdep): ${FIG_CYC} ms per cycle alone, ${FIG_CYC_HP} ms with CPU hotplug running"
 }
 

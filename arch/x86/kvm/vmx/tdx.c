@@ -66,6 +66,9 @@ static void __init tdx_setup_cpu_off(void *data)
 
 static struct tdx_setup tdx_setup __initdata;
 
+/* KVM's VMXON and VMXOFF, lent to the TDX core once the module is ready. */
+static struct tdx_vmx_ops tdx_vmx_ops;
+
 /**
  * tdx_hardware_setup() - Initialize the TDX module for kvm_intel.tdx=1
  * @vmxon:	VMXON on this CPU (KVM's hardware enabling)
@@ -78,7 +81,9 @@ static struct tdx_setup tdx_setup __initdata;
  * TDX stays off with a message; ordinary VMs are not affected. This is
  * safe outside hardware_enable_all(): no VM and no /dev/kvm exist yet,
  * KVM's CPU hotplug callbacks are not registered yet, and
- * cpus_read_lock() keeps CPUs from coming or going.
+ * cpus_read_lock() keeps CPUs from coming or going. Once the module is
+ * initialized the TDX core may borrow @vmxon and @vmxoff to disable it
+ * for the next kernel on kexec (tdx_set_vmx_ops()).
  *
  * Context: Module initialization (hardware_setup()), no VM exists.
  */
@@ -119,7 +124,21 @@ void __init tdx_hardware_setup(int (*vmxon)(void), void (*vmxoff)(void))
 		return;
 	}
 	tdx_module_ready = true;
+	tdx_vmx_ops.vmxon = vmxon;
+	tdx_vmx_ops.vmxoff = vmxoff;
+	tdx_set_vmx_ops(&tdx_vmx_ops);
 	pr_info("TDX module initialized; TDX is enabled on every CPU after VMXON\n");
+}
+
+/**
+ * tdx_hardware_unsetup() - Take back what tdx_hardware_setup() lent the core
+ *
+ * Context: Module unload (hardware_unsetup()), no VM exists.
+ */
+void tdx_hardware_unsetup(void)
+{
+	if (tdx_module_ready)
+		tdx_set_vmx_ops(NULL);
 }
 
 /**

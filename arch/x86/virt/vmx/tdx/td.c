@@ -26,7 +26,8 @@
  * module freed the KeyID. When a package has no online CPU anyway at
  * teardown (the policy prevents that; firmware or a bug may not), the
  * module refuses to free the KeyID: the TD is parked, still counted, and
- * its teardown is retried whenever a CPU comes online or enables TDX. It
+ * its teardown is retried whenever a CPU comes online or enables TDX; so
+ * is a TD whose teardown met a CPU outside VMX operation. It
  * is never leaked silently: a TD whose pages the module does not give
  * back keeps them, with a message that names the KeyID.
  *
@@ -645,24 +646,38 @@ static int tdx_td_teardown(struct tdx_td *td)
 }
 
 /*
- * Take a TD apart; if a package has no online CPU, park it until one comes
- * online. Returns true if it was parked: the reclaim work owns it then.
+ * Teardown failed for want of a CPU: no online CPU in a package (-EBUSY),
+ * or a CPU not in VMX operation (-EACCES, the SEAMCALL's #UD). Both pass.
+ */
+static bool tdx_td_must_wait(int ret)
+{
+	return ret == -EBUSY || ret == -EACCES;
+}
+
+/*
+ * Take a TD apart; if it must wait for a CPU, park it until a CPU comes
+ * online or enables TDX. Returns true if it was parked: the reclaim work
+ * owns it then.
  */
 static bool tdx_td_finish(struct tdx_td *td)
 	__must_hold(&tdx_td_lock)
 {
 	int ret = tdx_td_teardown(td);
 
-	if (ret == -EBUSY) {
+	if (tdx_td_must_wait(ret)) {
 		list_add_tail(&td->parked, &tdx_td_parked_list);
 		WRITE_ONCE(tdx_td_parked, tdx_td_parked + 1);
-		pr_warn("KeyID %d is parked: a package has no online CPU to write back its caches, so the TDX module keeps it; it is reclaimed when that package has an online CPU again\n",
-			td->keyid);
+		if (ret == -EBUSY)
+			pr_warn("KeyID %d is parked: a package has no online CPU to write back its caches, so the TDX module keeps it; it is reclaimed when that package has an online CPU again\n",
+				td->keyid);
+		else
+			pr_warn("KeyID %d is parked: a CPU its teardown needs is not in VMX operation; it is reclaimed when TDX is enabled on a CPU again\n",
+				td->keyid);
 	} else if (ret) {
 		pr_err("the TD with KeyID %d was not taken apart (%d): its KeyID and remaining pages stay in use until reboot\n",
 		       td->keyid, ret);
 	}
-	return ret == -EBUSY;
+	return tdx_td_must_wait(ret);
 }
 
 /**
@@ -798,7 +813,7 @@ static void tdx_td_reclaim_parked(struct work_struct *work)
 		int keyid = td->keyid;
 
 		ret = tdx_td_teardown(td);
-		if (ret == -EBUSY)
+		if (tdx_td_must_wait(ret))
 			continue;
 		list_move(&td->parked, &done);
 		WRITE_ONCE(tdx_td_parked, tdx_td_parked - 1);

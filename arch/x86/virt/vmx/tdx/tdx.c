@@ -37,6 +37,7 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/special_insns.h>
+#include <asm/tlbflush.h>
 #include <asm/tdx.h>
 #include "tdx.h"
 
@@ -1441,19 +1442,58 @@ static void tdx_module_disable(struct tdx_module *m, const char *why)
 	}
 }
 
+/* KVM's VMXON and VMXOFF, lent for TDH.SYS.DISABLE; under tdx_vmx_ops_lock. */
+static const struct tdx_vmx_ops *tdx_vmx_ops;
+static DEFINE_MUTEX(tdx_vmx_ops_lock);
+
+/**
+ * tdx_set_vmx_ops() - Lend the TDX core a way into VMX operation
+ * @ops:	VMXON and VMXOFF for this CPU, or NULL to take them back
+ *
+ * Description: KVM enters VMX operation only while VMs exist; on a kexec
+ * with no VM running the core uses @ops to disable the TDX module for the
+ * next kernel (TDH.SYS.DISABLE needs VMX operation). The owner takes them
+ * back before it goes (module unload).
+ *
+ * Context: Process context.
+ */
+void tdx_set_vmx_ops(const struct tdx_vmx_ops *ops)
+{
+	mutex_lock(&tdx_vmx_ops_lock);
+	tdx_vmx_ops = ops;
+	mutex_unlock(&tdx_vmx_ops_lock);
+}
+EXPORT_SYMBOL_GPL(tdx_set_vmx_ops);
+
 /*
- * kexec: disable the TDX module while this CPU is still in VMX operation,
- * which it is while KVM runs VMs. KVM's reboot notifier (priority 0) takes
- * every CPU out of it: this one runs first.
+ * kexec: disable the TDX module. This CPU is in VMX operation while KVM
+ * runs VMs; KVM's reboot notifier (priority 0) takes every CPU out of it,
+ * so this one runs first. With no VM running, VMX operation is entered for
+ * the one SEAMCALL with what KVM lent (tdx_set_vmx_ops()), and left again.
  */
 static int tdx_reboot_notifier(struct notifier_block *nb, unsigned long action,
 			       void *unused)
 {
+	bool entered = false;
+	int ret;
+
 	if (!kexec_in_progress)
 		return NOTIFY_DONE;
-	preempt_disable();
+	mutex_lock(&tdx_vmx_ops_lock);
+	local_irq_disable();
+	if (!(cr4_read_shadow() & X86_CR4_VMXE) && tdx_vmx_ops &&
+	    READ_ONCE(tdx_platform_module.sysinit_done)) {
+		ret = tdx_vmx_ops->vmxon();
+		entered = !ret;
+		if (ret)
+			pr_warn("kexec: cannot enter VMX operation to disable the TDX module (%d)\n",
+				ret);
+	}
 	tdx_module_disable(&tdx_platform_module, "kexec");
-	preempt_enable();
+	if (entered)
+		tdx_vmx_ops->vmxoff();
+	local_irq_enable();
+	mutex_unlock(&tdx_vmx_ops_lock);
 	return NOTIFY_DONE;
 }
 

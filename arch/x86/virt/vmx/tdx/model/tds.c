@@ -8,7 +8,10 @@
  * TDX (tdx_cpu_enable()), the TDX module is initialized on first use
  * (tdx_enable()), and tdx_td_create() takes a KeyID, creates the TD in the
  * module and configures its key on every package; tdx_td_destroy() takes
- * it apart. Nothing here talks to the model directly.
+ * it apart. When the last TD is gone every CPU leaves VMX operation, as
+ * KVM does after its last VM; like KVM, this lends the core its way into
+ * VMX operation for kexec (tdx_set_vmx_ops()). Nothing here talks to the
+ * model directly.
  *
  * The list of TDs is protected by tdx_emul_tds_lock, taken before any lock
  * of the kernel's TDX code.
@@ -45,6 +48,28 @@ static DEFINE_MUTEX(tdx_emul_tds_lock);
 static unsigned int tdx_emul_cycles_done;
 static u64 tdx_emul_cycles_ns;
 static int tdx_emul_cycles_err;
+
+/* VMX operation as far as the platform knows, lent to the core for kexec. */
+static int tdx_emul_ops_vmxon(void)
+{
+	tdx_emul_vmxon();
+	return 0;
+}
+
+static void tdx_emul_ops_vmxoff(void)
+{
+	tdx_emul_vmxoff();
+}
+
+static const struct tdx_vmx_ops tdx_emul_vmx_ops = {
+	.vmxon = tdx_emul_ops_vmxon,
+	.vmxoff = tdx_emul_ops_vmxoff,
+};
+
+static void tdx_emul_cpu_vmxoff(void *unused)
+{
+	tdx_emul_vmxoff();
+}
 
 /* On each CPU, with IRQs off: what KVM's hardware enabling does. */
 static void tdx_emul_cpu_enable(void *data)
@@ -95,6 +120,9 @@ static int tdx_emul_td_destroy(void)
 	list_del(&vm->node);
 	tdx_td_destroy(vm->td);
 	kfree(vm);
+	/* As KVM after its last VM: every CPU leaves VMX operation. */
+	if (list_empty(&tdx_emul_tds))
+		on_each_cpu(tdx_emul_cpu_vmxoff, NULL, 1);
 	return 0;
 }
 
@@ -216,6 +244,7 @@ static int __init tdx_emul_tds_init(void)
 		return 0;
 	debugfs_create_file("tds", 0600, debugfs_lookup("tdx_emul", NULL), NULL,
 			    &tdx_emul_tds_fops);
+	tdx_set_vmx_ops(&tdx_emul_vmx_ops);
 	return 0;
 }
 late_initcall(tdx_emul_tds_init);
