@@ -75,6 +75,9 @@ kexec_disk() {
 }
 if [ "$mode" = emulated ]; then
 	append="$append $emulate"
+	# KUnit, the system tests (1000 TD lifecycles among them: 30-130 s)
+	# and the kselftests: 460 s with another boot beside it.
+	timeout=900
 elif [ "$mode" = s3 ]; then
 	# A module without TDH.SYS.DISABLE on an erratum CPU: kexec refused
 	# while TDX holds private memory, allowed after S3 reset it.

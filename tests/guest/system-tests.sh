@@ -206,7 +206,14 @@ package_gone_under_a_td() {
 	td create && td create && cpu_set 3 0 && bypass_policy_once && cpu_set 2 0 &&
 		dmesg_has "fault injection: CPU 2, the last online CPU of package 1, goes offline while 2 TDs are running"
 }
-free_pages() { awk '/^nr_free_pages / { print $2 }' /proc/vmstat; }
+# free_pages: the page allocator's free pages, caches dropped first.
+free_pages() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^nr_free_pages / { print $2 }' /proc/vmstat
+}
+# pages_back <before> <after> <slack>: no more than <slack> pages fewer.
+pages_back() { [ $(($1 - $2)) -lt "$3" ]; }
 # create_until_refused: TDs until a creation fails; prints how many.
 create_until_refused() {
 	k=0
@@ -254,10 +261,15 @@ lifecycle_emulated() {
 		dmesg_has "cannot create a TD: all 31 private KeyIDs are in use by TDs"
 	check "lifecycle: the module holds 31 KeyIDs and 217 pages; all destroyed, nothing" \
 		eval 'held_is "tds 31 hkids 31 pages 217" && destroy_all && held_is "tds 0 hkids 0 pages 0"'
-	check "lifecycle: 100 create+destroy cycles, CPUs left alone" \
-		eval 'td "cycles 100" && [ "$(cycles_line | cut -d" " -f1,3)" = "100 0" ]'
+	FREE_BEFORE=$(free_pages)
+	check "lifecycle: 300 create+destroy cycles, CPUs left alone" \
+		eval 'td "cycles 300" && [ "$(cycles_line | cut -d" " -f1,3)" = "300 0" ]'
 	set -- $(cycles_line)
 	FIG_CYC=$(cycle_ms "$1" "$2")
+	FREE_AFTER=$(free_pages)
+	echo "# lifecycle: free pages $FREE_BEFORE before the 300 cycles, $FREE_AFTER after"
+	check "lifecycle: the page allocator got its pages back (within 150 pages; a TD has 7, a leak of one page every other cycle is 150)" \
+		pages_back "$FREE_BEFORE" "$FREE_AFTER" 150
 	FREE_BEFORE=$(free_pages)
 	check "lifecycle: 1000 create+destroy cycles with CPUs 1 and 3 going offline and online meanwhile" \
 		eval 'td_cycles_with_hotplug 1000 && [ "$(cycles_line | cut -d" " -f1,3)" = "1000 0" ]'
@@ -267,8 +279,10 @@ lifecycle_emulated() {
 	echo "# lifecycle: $(cat /tmp/hotplug-cycles) hotplug rounds during the cycles; free pages $FREE_BEFORE before, $FREE_AFTER after"
 	check "lifecycle: after them the module holds no TD, no KeyID, no page" \
 		held_is "tds 0 hkids 0 pages 0"
-	check "lifecycle: the page allocator got its pages back (free pages within 1024 of before; a leak is 7000)" \
-		[ $((FREE_BEFORE - FREE_AFTER)) -lt 1024 ]
+	# CPU hotplug moves free pages too (per-CPU data, KASAN's quarantine):
+	# 188 more and 2361 fewer in two runs of session 10.
+	check "lifecycle: with CPU hotplug too, the page allocator got its pages back (within 3500 pages, half of what a TD's 7 pages per cycle would be)" \
+		pages_back "$FREE_BEFORE" "$FREE_AFTER" 3500
 	check "lifecycle: no TD parked, all CPUs online" eval 'grep -qx "parked: 0" $TDS && is $CPU/online 0-3'
 	REFUSED=$(freeid_refused)
 	check "lifecycle: with the policy bypassed (fault injection), package 1 goes offline under a TD" \

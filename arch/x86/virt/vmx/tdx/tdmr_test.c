@@ -1784,12 +1784,25 @@ static void tdx_td_lifecycle_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, h.hkids, 1);
 	KUNIT_EXPECT_EQ(test, h.pages, 1 + TDXM_MIN_TDCS_PAGES);
 
-	/* KVM's next step, through the core's wrapper. */
+	/* KVM's next step, through the core's wrapper: refused once, then done. */
 	params = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, params);
+	env->emul.fail_leaf = TDXM_MNG_INIT;
+	env->emul.fail_status = TDXM_TDCS_NOT_ALLOCATED;
+	env->emul.fail.probability = 100;
+	env->emul.fail.interval = 1;
+	atomic_set(&env->emul.fail.times, 1);
+	KUNIT_EXPECT_EQ(test, tdh_mng_init(page_to_phys(td->tdr), page_to_phys(params),
+					   NULL, &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_TDCS_NOT_ALLOCATED);
+	KUNIT_EXPECT_FALSE(test, mtd->initialized);
 	KUNIT_EXPECT_EQ(test, tdh_mng_init(page_to_phys(td->tdr), page_to_phys(params),
 					   NULL, &status), 0);
 	KUNIT_EXPECT_TRUE(test, mtd->initialized);
+	/* Once: the module refuses a second TDH.MNG.INIT. */
+	KUNIT_EXPECT_EQ(test, tdh_mng_init(page_to_phys(td->tdr), page_to_phys(params),
+					   NULL, &status), -EIO);
+	KUNIT_EXPECT_EQ(test, status, TDXM_OP_STATE_INCORRECT);
 	__free_page(params);
 
 	KUNIT_EXPECT_EQ(test, td_free_keyid(td, NULL), 0);
