@@ -27,7 +27,7 @@ c=$(last_of_pkg)
 sib=$(sed 's/,/ /g; s/-/ /' /sys/devices/system/cpu/cpu$c/topology/package_cpus_list)
 HELD=/sys/kernel/debug/tdx_emul/td_held
 try "create a TD (initializes the TDX module)" sh -c "echo create > $TDS"
-echo "    tdx_td_create(): KeyID $(awk '/^keyid/ { print $2 }' $TDS), the module holds: $(cat $HELD)"
+echo "    tdx_td_create(): KeyID $(awk '/^keyid/ { print $2 }' $TDS), the module holds: $(head -n 1 $HELD)"
 for s in $sib; do
 	[ "$s" = "$c" ] || try "offline CPU $s (package has another CPU)" \
 		sh -c "echo 0 > /sys/devices/system/cpu/cpu$s/online"
@@ -40,7 +40,7 @@ try "hibernate (S4, pm_test=core)" sh -c "echo disk > /sys/power/state"
 echo devices >/sys/power/pm_test 2>/dev/null
 try "s2idle (pm_test=devices)" sh -c "echo freeze > /sys/power/state"
 try "destroy the TD" sh -c "echo destroy > $TDS"
-echo "    tdx_td_destroy(): the module holds: $(cat $HELD)"
+echo "    tdx_td_destroy(): the module holds: $(head -n 1 $HELD)"
 try "offline CPU $c, no TD left" sh -c "echo 0 > /sys/devices/system/cpu/cpu$c/online"
 for s in $sib; do
 	echo 1 >/sys/devices/system/cpu/cpu$s/online 2>/dev/null
