@@ -27,9 +27,9 @@
  * teardown (the policy prevents that; firmware or a bug may not), the
  * module refuses to free the KeyID: the TD is parked, still counted, and
  * its teardown is retried whenever a CPU comes online or enables TDX; so
- * is a TD whose teardown met a CPU outside VMX operation. It
- * is never leaked silently: a TD whose pages the module does not give
- * back keeps them, with a message that names the KeyID.
+ * is a TD whose teardown met a CPU outside VMX operation. Nothing is
+ * leaked silently: a page the module does not give back stays out of the
+ * page allocator, with a message that names the TD's KeyID.
  *
  * Locking: tdx_td_lock serializes every TD's creation and teardown. The
  * module takes its global lock in TDH.MNG.CREATE, KEY.CONFIG, CACHE.WB and
@@ -55,7 +55,7 @@
 #include <asm/tdx_td.h>
 #include "tdx.h"
 
-/* How often CACHE.WB resumes, and KEY.CONFIG retries a failed key generation. */
+/* How often an interrupted TDH.PHYMEM.CACHE.WB is resumed before giving up. */
 #define TDX_TD_WB_ATTEMPTS	10000
 
 static DEFINE_MUTEX(tdx_td_lock);
