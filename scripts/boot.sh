@@ -91,8 +91,6 @@ elif [ "$mode" = s4 ]; then
 	# nosave section, which the restoring boot must load at the same place.
 	append="$append $emulate tdx_test_s4 kunit.filter_glob=none mem=1G swiotlb=noforce hibernate=nocompress nokaslr"
 	disk=$BUILD/s4-swap.img
-	rm -f "$disk"
-	truncate -s 2G "$disk"
 	qemu_extra=(-drive "file=$disk,if=virtio,format=raw,cache=unsafe")
 elif [ "$mode" = failed ]; then
 	# A module without TDH.SYS.DISABLE: the boot ends with a kexec.
@@ -131,31 +129,6 @@ boot() {
 		-- "${qemu_extra[@]}" || rc=$?
 	note "QEMU (TDX $mode) exited with $rc after $(since "$start")s"
 }
-boot
-# s4: the first run ends when the image is written and the platform powers
-# off; the second boots the same kernel with resume= and must restore it.
-# The log of the two is one: the tests' output spans both.
-if [ "$mode" = s4 ]; then
-	mv "$log" "$log.hibernate"
-	mv "$log.qmp" "$log.hibernate.qmp"
-	if [ "$rc" = 0 ] && grep -qx '@@@ HIBERNATE' "$log.hibernate" &&
-	   ! grep -q '^@@@ RESTORED' "$log.hibernate" &&
-	   grep -q 'PM: Image saving done' "$log.hibernate"; then
-		result PASS "boot s4: the first run wrote the image to the swap disk and QEMU exited (power off)"
-	else
-		result FAIL "boot s4: the first run did not hibernate (exit $rc, see ${log#$TOP/}.hibernate)"
-	fi
-	append="$append resume=/dev/vda"
-	boot
-	grep -q 'PM: Image loading done' "$log" && grep -q '^@@@ RESTORED' "$log" &&
-		result PASS "boot s4: the second run loaded the image from the disk and resumed in it" ||
-		result FAIL "boot s4: the second run did not resume from the image (see ${log#$TOP/})"
-	# The kernel's own figures: how long the image took to write and read.
-	grep -ahoE 'PM: hibernation: (Wrote|Read) [0-9]+ kbytes in [0-9.]+ seconds \([0-9.]+ MB/s\)' \
-		"$log.hibernate" "$log" | sed 's/^PM: hibernation: /  s4 image: /' || true
-	cat "$log.hibernate" "$log" >"$log.both" && mv "$log.both" "$log"
-	rm -f "$disk"
-fi
 # Retries. A boot is booted again, at most twice, and only on a signature
 # named here; each retry is a RETRY line, counted in make check's last
 # line. Any other hang or reset is a failure. (Twice: a kexec boot runs
@@ -185,6 +158,43 @@ guest_reset() {
 	! grep -qx '@@@ DONE' "$log" && grep -q '"reason": "guest-reset"' "$log.qmp" &&
 		! grep -qE 'Kernel panic|Oops|BUG:' "$log"
 }
+# s4: the first run ends when the image is written and the platform powers
+# off; the second boots the same kernel with resume= and must restore it.
+# The log of the two is one: the tests' output spans both. One attempt is
+# both runs, on a fresh disk; its results wait in $log.s4 until the
+# retries below have decided which attempt counts.
+run() {
+	[ "$mode" = s4 ] || { boot; return; }
+	local base=$append
+	rm -f "$disk" "$log.s4"
+	truncate -s 2G "$disk"
+	boot
+	# An early hang of the first run is retried as such, below.
+	early_hang && return
+	mv "$log" "$log.hibernate"
+	mv "$log.qmp" "$log.hibernate.qmp"
+	if [ "$rc" = 0 ] && grep -qx '@@@ HIBERNATE' "$log.hibernate" &&
+	   ! grep -q '^@@@ RESTORED' "$log.hibernate" &&
+	   grep -q 'PM: Image saving done' "$log.hibernate"; then
+		echo "PASS boot s4: the first run wrote the image to the swap disk and QEMU exited (power off)" >>"$log.s4"
+	else
+		echo "FAIL boot s4: the first run did not hibernate (exit $rc, see ${log#$TOP/}.hibernate)" >>"$log.s4"
+	fi
+	append="$base resume=/dev/vda"
+	boot
+	append=$base
+	if grep -q 'PM: Image loading done' "$log" && grep -q '^@@@ RESTORED' "$log"; then
+		echo "PASS boot s4: the second run loaded the image from the disk and resumed in it" >>"$log.s4"
+	else
+		echo "FAIL boot s4: the second run did not resume from the image (see ${log#$TOP/})" >>"$log.s4"
+	fi
+	# The kernel's own figures: how long the image took to write and read.
+	grep -ahoE 'PM: hibernation: (Wrote|Read) [0-9]+ kbytes in [0-9.]+ seconds \([0-9.]+ MB/s\)' \
+		"$log.hibernate" "$log" | sed 's/^PM: hibernation: /  s4 image: /' || true
+	cat "$log.hibernate" "$log" >"$log.both" && mv "$log.both" "$log"
+	rm -f "$disk"
+}
+run
 retries=0
 while [ $retries -lt 2 ]; do
 	retries=$((retries + 1))
@@ -198,8 +208,12 @@ while [ $retries -lt 2 ]; do
 	else
 		break
 	fi
-	boot
+	run
 done
+if [ "$mode" = s4 ] && [ -e "$log.s4" ]; then
+	while read -r r what; do result "$r" "$what"; done <"$log.s4"
+	rm -f "$log.s4"
+fi
 
 # section <name>: the lines between "@@@ BEGIN name" and "@@@ END name".
 section() {
